@@ -1,0 +1,88 @@
+/**
+ * Config validators shared by every builder. Each throws a {@link ValueError}
+ * naming the function, the field, what was expected and what was received.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { invalidField, ValueError } from './errors.js';
+
+/** @hidden */
+export function checkPositiveInt(fn: string, field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw invalidField(fn, field, 'a positive integer', value);
+  }
+  return value;
+}
+
+/** @hidden */
+export function checkNonNegativeInt(fn: string, field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw invalidField(fn, field, 'a non-negative integer', value);
+  }
+  return value;
+}
+
+/** @hidden */
+export function checkFiniteNumber(fn: string, field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw invalidField(fn, field, 'a finite number', value);
+  }
+  return value;
+}
+
+/** @hidden */
+export function checkPositiveNumber(fn: string, field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw invalidField(fn, field, 'a positive finite number', value);
+  }
+  return value;
+}
+
+/** @hidden */
+export function checkOneOf<T extends string>(
+  fn: string,
+  field: string,
+  value: unknown,
+  allowed: readonly T[],
+): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw invalidField(fn, field, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value);
+  }
+  return value as T;
+}
+
+/** @hidden */
+export function checkTensor(fn: string, field: string, value: unknown): tf.Tensor {
+  if (!(value instanceof tf.Tensor)) {
+    throw invalidField(fn, field, 'a tf.Tensor', value);
+  }
+  if (value.isDisposed) {
+    throw new ValueError(`${fn}: invalid \`${field}\`: the tensor has been disposed.`);
+  }
+  return value;
+}
+
+/** Formats a shape as `[a, b, c]`. @hidden */
+export function formatShape(shape: readonly (number | null)[]): string {
+  return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
+}
+
+/**
+ * Checks that a tensor has the given rank and, where given, dimension sizes
+ * (`null` means any size).
+ * @hidden
+ */
+export function checkShape(
+  fn: string,
+  field: string,
+  tensor: tf.Tensor,
+  expected: readonly (number | null)[],
+): void {
+  const ok =
+    tensor.rank === expected.length &&
+    expected.every((d, i) => d === null || tensor.shape[i] === d);
+  if (!ok) {
+    throw new ValueError(
+      `${fn}: invalid \`${field}\` shape: expected ${formatShape(expected)}, received ${formatShape(tensor.shape)}.`,
+    );
+  }
+}

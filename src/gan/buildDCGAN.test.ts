@@ -1,0 +1,115 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { describe, expect, it } from 'vitest';
+import { buildDCGAN } from './buildDCGAN.js';
+
+function trainableParams(model: tfl.LayersModel): number {
+  return model.trainableWeights.reduce((n, w) => n + w.read().size, 0);
+}
+
+function dispose(...models: tfl.LayersModel[]): void {
+  for (const m of models) m.dispose();
+}
+
+describe('buildDCGAN', () => {
+  it('reproduces the PyTorch DCGAN tutorial pair at 64×64×3', () => {
+    const { generator, discriminator } = buildDCGAN({ imageSize: 64, channels: 3, latentDim: 100 });
+    expect(trainableParams(generator)).toBe(3_576_704);
+    expect(trainableParams(discriminator)).toBe(2_765_568);
+    expect(generator.inputs[0]!.shape).toEqual([null, 100]);
+    expect(generator.outputs[0]!.shape).toEqual([null, 64, 64, 3]);
+    expect(discriminator.inputs[0]!.shape).toEqual([null, 64, 64, 3]);
+    expect(discriminator.outputs[0]!.shape).toEqual([null, 1]);
+    // Layer for layer: 5 transposed convolutions and 4 batch norms in G,
+    // 5 convolutions and 3 batch norms in D, and no convolution bias.
+    const kinds = (m: tfl.LayersModel) => m.layers.map((l) => l.getClassName());
+    expect(kinds(generator).filter((k) => k === 'Conv2DTranspose')).toHaveLength(5);
+    expect(kinds(generator).filter((k) => k === 'BatchNormalization')).toHaveLength(4);
+    expect(kinds(discriminator).filter((k) => k === 'Conv2D')).toHaveLength(5);
+    expect(kinds(discriminator).filter((k) => k === 'BatchNormalization')).toHaveLength(3);
+    for (const layer of [...generator.layers, ...discriminator.layers]) {
+      expect(layer.weights.some((w) => w.name.includes('bias') && !w.name.includes('batch'))).toBe(false);
+    }
+    dispose(generator, discriminator);
+  });
+
+  it('builds MNIST-sized (28×28) and every power-of-two size with the right shapes', () => {
+    for (const imageSize of [8, 16, 28, 32]) {
+      const { generator, discriminator } = buildDCGAN({
+        imageSize,
+        channels: 1,
+        latentDim: 8,
+        generatorFilters: 4,
+        discriminatorFilters: 4,
+        seed: 1,
+      });
+      const z = tf.randomNormal([2, 8], 0, 1, 'float32', 3);
+      const images = generator.predict(z) as tf.Tensor;
+      expect(images.shape).toEqual([2, imageSize, imageSize, 1]);
+      const values = images.dataSync();
+      expect(Math.max(...values)).toBeLessThanOrEqual(1);
+      expect(Math.min(...values)).toBeGreaterThanOrEqual(-1);
+      const logits = discriminator.predict(images) as tf.Tensor;
+      expect(logits.shape).toEqual([2, 1]);
+      tf.dispose([z, images, logits]);
+      dispose(generator, discriminator);
+    }
+  });
+
+  it('initializes kernels from N(0, 0.02) and batch-norm scales from N(1, 0.02)', () => {
+    const { generator, discriminator } = buildDCGAN({ imageSize: 32, channels: 3, seed: 7 });
+    const kernel = discriminator.getLayer('d_conv1').getWeights()[0]!.dataSync() as Float32Array;
+    const mean = kernel.reduce((a, b) => a + b, 0) / kernel.length;
+    const std = Math.sqrt(kernel.reduce((a, b) => a + (b - mean) ** 2, 0) / kernel.length);
+    expect(Math.abs(mean)).toBeLessThan(0.002);
+    expect(std).toBeGreaterThan(0.018);
+    expect(std).toBeLessThan(0.022);
+    const gamma = generator.getLayer('g_bn0').getWeights()[0]!.dataSync() as Float32Array;
+    const gMean = gamma.reduce((a, b) => a + b, 0) / gamma.length;
+    expect(Math.abs(gMean - 1)).toBeLessThan(0.01);
+    dispose(generator, discriminator);
+  });
+
+  it('is deterministic with a seed, and different seeds give different weights', () => {
+    const cfg = { imageSize: 8, channels: 1, latentDim: 4, generatorFilters: 2, discriminatorFilters: 2 };
+    const a = buildDCGAN({ ...cfg, seed: 5 });
+    const b = buildDCGAN({ ...cfg, seed: 5 });
+    const c = buildDCGAN({ ...cfg, seed: 6 });
+    const flat = (m: tfl.LayersModel) => m.getWeights().flatMap((w) => Array.from(w.dataSync()));
+    expect(flat(a.generator)).toEqual(flat(b.generator));
+    expect(flat(a.discriminator)).toEqual(flat(b.discriminator));
+    expect(flat(a.generator)).not.toEqual(flat(c.generator));
+    // Two layers of equal shape do not share weights.
+    dispose(a.generator, a.discriminator, b.generator, b.discriminator, c.generator, c.discriminator);
+  });
+
+  it('rejects invalid configs before creating any variable', () => {
+    const before = tf.memory().numTensors;
+    expect(() => buildDCGAN({ imageSize: 30 })).toThrow(
+      /^buildDCGAN: invalid `imageSize`: expected a power of two >= 8 or 28, received 30\.$/,
+    );
+    expect(() => buildDCGAN({ imageSize: 4 })).toThrow(/invalid `imageSize`.*received 4/);
+    expect(() => buildDCGAN({ channels: 0 })).toThrow(/buildDCGAN: invalid `channels`: expected a positive integer, received 0/);
+    expect(() => buildDCGAN({ latentDim: 2.5 })).toThrow(/invalid `latentDim`.*received 2\.5/);
+    expect(() => buildDCGAN({ generatorFilters: -1 })).toThrow(/invalid `generatorFilters`/);
+    expect(() => buildDCGAN({ discriminatorFilters: Number.NaN })).toThrow(/invalid `discriminatorFilters`.*NaN/);
+    expect(() => buildDCGAN({ seed: -3 })).toThrow(/invalid `seed`: expected a non-negative integer, received -3/);
+    // @ts-expect-error: a misspelt field is caught at run time too.
+    expect(() => buildDCGAN({ imgSize: 28 })).toThrow(/buildDCGAN: unknown config field `imgSize`/);
+    // @ts-expect-error: not an object.
+    expect(() => buildDCGAN(28)).toThrow(/buildDCGAN: invalid `config`: expected an object, received 28/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('leaks no tensors in a forward pass', () => {
+    const { generator, discriminator } = buildDCGAN({ imageSize: 8, channels: 1, latentDim: 4, generatorFilters: 2, discriminatorFilters: 2, seed: 1 });
+    const z = tf.randomNormal([3, 4]);
+    const before = tf.memory().numTensors;
+    const logits = tf.tidy(() => discriminator.predict(generator.predict(z) as tf.Tensor) as tf.Tensor);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    logits.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    z.dispose();
+    dispose(generator, discriminator);
+  });
+});

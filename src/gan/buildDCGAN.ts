@@ -1,0 +1,257 @@
+// DCGAN: Radford, Metz & Chintala 2015, "Unsupervised Representation Learning with Deep
+// Convolutional Generative Adversarial Networks", https://arxiv.org/abs/1511.06434.
+// Layer for layer, the 64×64 pair is the one of the PyTorch DCGAN tutorial
+// (nz 100, ngf = ndf = 64, 4×4 kernels, no convolution bias).
+//
+// Legend: B batch, Z latent size, S image size, C channels.
+import * as tfl from '@tensorflow/tfjs-layers';
+import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
+import { checkKnownKeys, checkConfigObject } from '../_internal/config.js';
+import { invalidField } from '../_internal/errors.js';
+
+/**
+ * Configuration of {@link buildDCGAN}. Every field is optional.
+ *
+ * @category GAN
+ */
+export interface DCGANConfig {
+  /** Side of the square images, in pixels: a power of two ≥ 8, or 28 (MNIST). Defaults to `64`. */
+  imageSize?: number;
+  /** Image channels: 1 for grayscale, 3 for RGB. Defaults to `3`. */
+  channels?: number;
+  /** Size `Z` of the latent vector the generator takes. Defaults to `100`. */
+  latentDim?: number;
+  /** Filters of the generator's last hidden layer (`ngf`); they double towards the latent end. Defaults to `64`. */
+  generatorFilters?: number;
+  /** Filters of the discriminator's first layer (`ndf`); they double at each downsampling. Defaults to `64`. */
+  discriminatorFilters?: number;
+  /** Seed of the weight initializers; the same seed gives the same weights. Defaults to unseeded. */
+  seed?: number;
+}
+
+/**
+ * The pair returned by {@link buildDCGAN}.
+ *
+ * @category GAN
+ */
+export interface DCGAN {
+  /** Maps latents `[B, Z]` to images `[B, S, S, C]` in [-1, 1] (tanh output). */
+  generator: tfl.LayersModel;
+  /** Maps images `[B, S, S, C]` to logits `[B, 1]` (no sigmoid: use the losses from logits). */
+  discriminator: tfl.LayersModel;
+}
+
+const FN = 'buildDCGAN';
+const KEYS = [
+  'imageSize',
+  'channels',
+  'latentDim',
+  'generatorFilters',
+  'discriminatorFilters',
+  'seed',
+] as const;
+
+// DCGAN's guidelines (Radford et al. §3) with PyTorch's batch-norm constants, so that
+// models and figures compare with the reference implementation: weights from
+// N(0, 0.02), batch-norm scale from N(1, 0.02), momentum 0.1 in PyTorch's convention
+// (0.9 in Keras's), epsilon 1e-5, LeakyReLU slope 0.2.
+const INIT_STDDEV = 0.02;
+const BN_MOMENTUM = 0.9;
+const BN_EPSILON = 1e-5;
+const LEAKY_SLOPE = 0.2;
+
+/**
+ * Builds a DCGAN generator/discriminator pair (Radford et al. 2015).
+ *
+ * The generator projects the latent vector to a 4×4 map (7×7 when
+ * `imageSize` is 28), then doubles the resolution with 4×4 stride-2
+ * transposed convolutions, each followed by batch norm and ReLU, halving the
+ * filters each time down to `generatorFilters`; its output layer is a
+ * transposed convolution to `channels` with tanh. The discriminator mirrors
+ * it with 4×4 stride-2 convolutions and LeakyReLU(0.2), batch norm on every
+ * layer but the first, and a last convolution over the whole 4×4 (or 7×7) map
+ * to one logit. No convolution has a bias (batch norm supplies it).
+ *
+ * At `{ imageSize: 64, channels: 3, latentDim: 100 }` this is the PyTorch DCGAN
+ * tutorial's pair: 3,576,704 generator and 2,765,568 discriminator trainable
+ * parameters.
+ *
+ * The whole config is validated before any variable is created.
+ *
+ * @param config - Sizes and seed; see {@link DCGANConfig}.
+ * @returns `{ generator, discriminator }`: generator `[B, Z] → [B, S, S, C]`,
+ *   discriminator `[B, S, S, C] → [B, 1]` logits.
+ * @throws {@link ValueError} naming the field when the config is invalid.
+ *
+ * @example
+ * ```ts
+ * import { buildDCGAN } from 'tfjs-generative';
+ * const { generator, discriminator } = buildDCGAN({ imageSize: 28, channels: 1, seed: 1 });
+ * console.log(generator.outputs[0].shape); // [null, 28, 28, 1]
+ * console.log(discriminator.outputs[0].shape); // [null, 1]
+ * ```
+ *
+ * @category GAN
+ */
+export function buildDCGAN(config: DCGANConfig = {}): DCGAN {
+  checkConfigObject(FN, config);
+  checkKnownKeys(FN, config, KEYS);
+  const imageSize = config.imageSize ?? 64;
+  const channels = config.channels ?? 3;
+  const latentDim = config.latentDim ?? 100;
+  const ngf = config.generatorFilters ?? 64;
+  const ndf = config.discriminatorFilters ?? 64;
+  const seed = config.seed;
+
+  if (
+    typeof imageSize !== 'number' ||
+    !(imageSize === 28 || (Number.isInteger(imageSize) && imageSize >= 8 && isPowerOfTwo(imageSize)))
+  ) {
+    throw invalidField(FN, 'imageSize', 'a power of two >= 8 or 28', imageSize);
+  }
+  checkPositiveInt(FN, 'channels', channels);
+  checkPositiveInt(FN, 'latentDim', latentDim);
+  checkPositiveInt(FN, 'generatorFilters', ngf);
+  checkPositiveInt(FN, 'discriminatorFilters', ndf);
+  if (seed !== undefined) checkNonNegativeInt(FN, 'seed', seed);
+
+  const startSize = imageSize === 28 ? 7 : 4;
+  const upsamplings = Math.log2(imageSize / startSize); // ≥ 1
+  const init = seededInitializers(seed);
+
+  return {
+    generator: buildGenerator(imageSize, channels, latentDim, ngf, startSize, upsamplings, init),
+    discriminator: buildDiscriminator(imageSize, channels, ndf, startSize, upsamplings, init),
+  };
+}
+
+function isPowerOfTwo(n: number): boolean {
+  return (n & (n - 1)) === 0;
+}
+
+type Initializer = ReturnType<typeof tfl.initializers.randomNormal>;
+
+interface Initializers {
+  kernel(): Initializer;
+  gamma(): Initializer;
+}
+
+/** Gives each layer its own seed (seed, seed+1, …) so equal shapes get different weights. */
+function seededInitializers(seed: number | undefined): Initializers {
+  let next = seed;
+  const take = (): { seed?: number } => (next === undefined ? {} : { seed: next++ });
+  return {
+    kernel: () => tfl.initializers.randomNormal({ mean: 0, stddev: INIT_STDDEV, ...take() }),
+    gamma: () => tfl.initializers.randomNormal({ mean: 1, stddev: INIT_STDDEV, ...take() }),
+  };
+}
+
+function batchNorm(name: string, init: Initializers): tfl.layers.Layer {
+  return tfl.layers.batchNormalization({
+    name,
+    momentum: BN_MOMENTUM,
+    epsilon: BN_EPSILON,
+    gammaInitializer: init.gamma(),
+  });
+}
+
+function buildGenerator(
+  imageSize: number,
+  channels: number,
+  latentDim: number,
+  ngf: number,
+  startSize: number,
+  upsamplings: number,
+  init: Initializers,
+): tfl.LayersModel {
+  const z = tfl.input({ shape: [latentDim], name: 'latent' }); // [B, Z]
+  let x = tfl.layers.reshape({ targetShape: [1, 1, latentDim], name: 'g_reshape' }).apply(z) as tfl.SymbolicTensor; // [B, 1, 1, Z]
+  // Project: a transposed convolution over a 1×1 map with a startSize kernel,
+  // i.e. PyTorch's ConvTranspose2d(nz, ngf·2^(n-1), 4, 1, 0).
+  let filters = ngf * 2 ** (upsamplings - 1);
+  x = tfl.layers
+    .conv2dTranspose({
+      name: 'g_project',
+      filters,
+      kernelSize: startSize,
+      strides: 1,
+      padding: 'valid',
+      useBias: false,
+      kernelInitializer: init.kernel(),
+    })
+    .apply(x) as tfl.SymbolicTensor; // [B, start, start, ngf·2^(n-1)]
+  x = batchNorm('g_bn0', init).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.reLU({ name: 'g_relu0' }).apply(x) as tfl.SymbolicTensor;
+  for (let i = 1; i < upsamplings; i++) {
+    filters /= 2;
+    x = tfl.layers
+      .conv2dTranspose({
+        name: `g_deconv${i}`,
+        filters,
+        kernelSize: 4,
+        strides: 2,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: init.kernel(),
+      })
+      .apply(x) as tfl.SymbolicTensor; // [B, start·2^i, start·2^i, ngf·2^(n-1-i)]
+    x = batchNorm(`g_bn${i}`, init).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.reLU({ name: `g_relu${i}` }).apply(x) as tfl.SymbolicTensor;
+  }
+  const image = tfl.layers
+    .conv2dTranspose({
+      name: 'g_output',
+      filters: channels,
+      kernelSize: 4,
+      strides: 2,
+      padding: 'same',
+      useBias: false,
+      activation: 'tanh',
+      kernelInitializer: init.kernel(),
+    })
+    .apply(x) as tfl.SymbolicTensor; // [B, S, S, C]
+  return tfl.model({ inputs: z, outputs: image, name: `dcgan_generator_${imageSize}` });
+}
+
+function buildDiscriminator(
+  imageSize: number,
+  channels: number,
+  ndf: number,
+  startSize: number,
+  downsamplings: number,
+  init: Initializers,
+): tfl.LayersModel {
+  const image = tfl.input({ shape: [imageSize, imageSize, channels], name: 'image' }); // [B, S, S, C]
+  let x: tfl.SymbolicTensor = image;
+  let filters = ndf;
+  for (let i = 0; i < downsamplings; i++) {
+    x = tfl.layers
+      .conv2d({
+        name: `d_conv${i}`,
+        filters,
+        kernelSize: 4,
+        strides: 2,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: init.kernel(),
+      })
+      .apply(x) as tfl.SymbolicTensor; // [B, S/2^(i+1), S/2^(i+1), ndf·2^i]
+    // No batch norm on the discriminator's input layer (Radford et al. §3).
+    if (i > 0) x = batchNorm(`d_bn${i}`, init).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.leakyReLU({ name: `d_lrelu${i}`, alpha: LEAKY_SLOPE }).apply(x) as tfl.SymbolicTensor;
+    filters *= 2;
+  }
+  x = tfl.layers
+    .conv2d({
+      name: 'd_output',
+      filters: 1,
+      kernelSize: startSize,
+      strides: 1,
+      padding: 'valid',
+      useBias: false,
+      kernelInitializer: init.kernel(),
+    })
+    .apply(x) as tfl.SymbolicTensor; // [B, 1, 1, 1]
+  const logits = tfl.layers.flatten({ name: 'd_logits' }).apply(x) as tfl.SymbolicTensor; // [B, 1]
+  return tfl.model({ inputs: image, outputs: logits, name: `dcgan_discriminator_${imageSize}` });
+}

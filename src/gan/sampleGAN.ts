@@ -1,0 +1,62 @@
+// Sampling a trained GAN generator: x = G(z), z ~ N(0, I) (Goodfellow et al. 2014,
+// https://arxiv.org/abs/1406.2661). Legend: N count, Z latent size.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
+import { ValueError } from '../_internal/errors.js';
+import { latentDimOf, randomLatents } from '../_internal/latents.js';
+import { checkNonNegativeInt, checkPositiveInt, checkShape } from '../_internal/validate.js';
+
+/**
+ * Options of {@link sampleGAN}.
+ *
+ * @category GAN
+ */
+export interface SampleGANOptions {
+  /** Seed of the latent draw: the same seed gives the same samples. Defaults to unseeded. */
+  seed?: number;
+  /** Latents `[N, Z]` to decode instead of drawing them (for example from {@link interpolateLatents}); `count` must equal N. */
+  latents?: tf.Tensor2D;
+  /** Examples per forward pass, to bound memory. Defaults to `64`. */
+  batchSize?: number;
+}
+
+const FN = 'sampleGAN';
+
+/**
+ * Draws `count` samples from a generator: `G(z)` with `z ~ N(0, I)`, the
+ * generator in inference mode (batch norm uses its moving statistics).
+ *
+ * @param generator - A model from latents `[N, Z]` to examples, such as the one of {@link buildDCGAN}.
+ * @param count - Number of samples `N`.
+ * @param options - Seed, given latents, batch size; see {@link SampleGANOptions}.
+ * @returns Samples `[N, …]` (for DCGAN `[N, S, S, C]` in [-1, 1]); the caller disposes them.
+ *
+ * @example
+ * ```ts
+ * import { buildDCGAN, sampleGAN } from 'tfjs-generative';
+ * const { generator } = buildDCGAN({ imageSize: 28, channels: 1, seed: 1 });
+ * const images = sampleGAN(generator, 16, { seed: 42 });
+ * console.log(images.shape); // [16, 28, 28, 1]
+ * ```
+ *
+ * @category GAN
+ */
+export function sampleGAN(generator: tfl.LayersModel, count: number, options: SampleGANOptions = {}): tf.Tensor {
+  checkConfigObject(FN, options, 'options');
+  checkKnownKeys(FN, options, ['seed', 'latents', 'batchSize'], 'options');
+  checkPositiveInt(FN, 'count', count);
+  const latentDim = latentDimOf(FN, generator);
+  const batchSize = checkPositiveInt(FN, 'batchSize', options.batchSize ?? 64);
+  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
+  if (options.latents !== undefined) {
+    checkShape(FN, 'latents', options.latents, [null, latentDim]);
+    if (options.latents.shape[0] !== count) {
+      throw new ValueError(`${FN}: \`count\` (${count}) must equal the number of \`latents\` (${options.latents.shape[0]}).`);
+    }
+  }
+  return tf.tidy(() => {
+    const z = options.latents ?? randomLatents(count, latentDim, seed); // [N, Z]
+    return generator.predict(z, { batchSize }) as tf.Tensor; // [N, …]
+  });
+}

@@ -1,0 +1,72 @@
+// The named GAN loss pairs that trainGAN accepts.
+import { invalidField } from '../_internal/errors.js';
+import { hingeDiscriminatorLoss } from './hingeDiscriminatorLoss.js';
+import { hingeGeneratorLoss } from './hingeGeneratorLoss.js';
+import { leastSquaresDiscriminatorLoss } from './leastSquaresDiscriminatorLoss.js';
+import { leastSquaresGeneratorLoss } from './leastSquaresGeneratorLoss.js';
+import { minimaxDiscriminatorLoss } from './minimaxDiscriminatorLoss.js';
+import { nonSaturatingGeneratorLoss } from './nonSaturatingGeneratorLoss.js';
+import { saturatingGeneratorLoss } from './saturatingGeneratorLoss.js';
+import type { DiscriminatorLossFn, GeneratorLossFn } from './types.js';
+import { wassersteinDiscriminatorLoss } from './wassersteinDiscriminatorLoss.js';
+import { wassersteinGeneratorLoss } from './wassersteinGeneratorLoss.js';
+
+/**
+ * Names of the built-in GAN loss pairs:
+ * - `'non-saturating'` (= `'minimax'`): minimax discriminator loss, non-saturating generator loss (Goodfellow et al. 2014; the default);
+ * - `'saturating'`: minimax discriminator loss, saturating generator loss (the original minimax game);
+ * - `'least-squares'`: LSGAN (Mao et al. 2016);
+ * - `'hinge'`: hinge loss (Lim & Ye 2017);
+ * - `'wasserstein'`: WGAN critic and generator losses (Arjovsky et al. 2017), without a Lipschitz constraint.
+ *
+ * @category Losses
+ */
+export type GANLossName = 'minimax' | 'non-saturating' | 'saturating' | 'least-squares' | 'hinge' | 'wasserstein';
+
+/**
+ * A discriminator loss and the generator loss it pairs with.
+ *
+ * @category Losses
+ */
+export interface GANLossPair {
+  /** Loss of the discriminator (critic), from logits on real and generated examples. */
+  discriminator: DiscriminatorLossFn;
+  /** Loss of the generator, from logits on generated examples. */
+  generator: GeneratorLossFn;
+}
+
+const NAMES: readonly GANLossName[] = ['minimax', 'non-saturating', 'saturating', 'least-squares', 'hinge', 'wasserstein'];
+
+/**
+ * Returns the built-in loss pair of a name.
+ *
+ * @param name - One of {@link GANLossName}.
+ * @returns `{ discriminator, generator }` loss functions of logits.
+ * @throws {@link ValueError} for an unknown name.
+ *
+ * @example
+ * ```ts
+ * import { ganLossPair } from 'tfjs-generative';
+ * const { discriminator, generator } = ganLossPair('hinge');
+ * console.log(discriminator.name, generator.name); // hingeDiscriminatorLoss hingeGeneratorLoss
+ * ```
+ *
+ * @category Losses
+ */
+export function ganLossPair(name: GANLossName): GANLossPair {
+  switch (name) {
+    case 'minimax':
+    case 'non-saturating':
+      return { discriminator: minimaxDiscriminatorLoss, generator: nonSaturatingGeneratorLoss };
+    case 'saturating':
+      return { discriminator: minimaxDiscriminatorLoss, generator: saturatingGeneratorLoss };
+    case 'least-squares':
+      return { discriminator: leastSquaresDiscriminatorLoss, generator: leastSquaresGeneratorLoss };
+    case 'hinge':
+      return { discriminator: hingeDiscriminatorLoss, generator: hingeGeneratorLoss };
+    case 'wasserstein':
+      return { discriminator: wassersteinDiscriminatorLoss, generator: wassersteinGeneratorLoss };
+    default:
+      throw invalidField('ganLossPair', 'name', `one of ${NAMES.map((n) => `'${n}'`).join(', ')}`, name);
+  }
+}

@@ -1,0 +1,11 @@
+export { ganLossPair, type GANLossName, type GANLossPair } from './ganLossPairs.js';
+export { hingeDiscriminatorLoss } from './hingeDiscriminatorLoss.js';
+export { hingeGeneratorLoss } from './hingeGeneratorLoss.js';
+export { leastSquaresDiscriminatorLoss } from './leastSquaresDiscriminatorLoss.js';
+export { leastSquaresGeneratorLoss } from './leastSquaresGeneratorLoss.js';
+export { minimaxDiscriminatorLoss } from './minimaxDiscriminatorLoss.js';
+export { nonSaturatingGeneratorLoss } from './nonSaturatingGeneratorLoss.js';
+export { saturatingGeneratorLoss } from './saturatingGeneratorLoss.js';
+export type { DiscriminatorLossFn, GeneratorLossFn } from './types.js';
+export { wassersteinDiscriminatorLoss } from './wassersteinDiscriminatorLoss.js';
+export { wassersteinGeneratorLoss } from './wassersteinGeneratorLoss.js';

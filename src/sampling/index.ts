@@ -1,0 +1,1 @@
+export { interpolateLatents, type InterpolateLatentsOptions } from './interpolateLatents.js';

@@ -1,0 +1,163 @@
+/**
+ * Turns the data forms every training loop accepts (a tensor of examples, an
+ * array of batches or examples, a sync or async iterable of batches) into one
+ * stream of batches per epoch.
+ *
+ * Legend: N examples, B batch.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { describeValue, ValueError } from '../_internal/errors.js';
+import { shuffledIndices, type SeedSource } from '../_internal/random.js';
+import { formatShape } from '../_internal/validate.js';
+
+/**
+ * Training data: a tensor of examples `[N, …]` (shuffled and cut into
+ * batches), an array of tensors (batches `[B, …]`, or single examples `[…]`
+ * that are stacked), or a sync or async iterable of batches `[B, …]`
+ * (for example a generator, or a `tf.data.Dataset` iterator wrapper). Tensors
+ * yielded by an iterable are disposed after use, as `tf.data` does; tensors
+ * passed directly or in an array stay the caller's.
+ *
+ * @category Training
+ */
+export type TrainingData =
+  | tf.Tensor
+  | readonly tf.Tensor[]
+  | Iterable<tf.Tensor>
+  | AsyncIterable<tf.Tensor>;
+
+/** @hidden */
+export interface Batch {
+  readonly x: tf.Tensor;
+  /** Whether the loop must dispose `x` after use. */
+  readonly owned: boolean;
+}
+
+/** @hidden */
+export interface BatchSource {
+  /** A fresh pass over the data. */
+  epoch(): AsyncIterable<Batch>;
+  /** Frees tensors the source made itself (stacked examples). */
+  dispose(): void;
+}
+
+/** @hidden */
+export interface BatchSourceOptions {
+  /** Batch size used to cut a tensor of examples. */
+  batchSize: number;
+  /** Rank of one example (without the batch dimension). */
+  exampleRank: number;
+  /** Shuffle a tensor of examples each epoch. */
+  shuffle: boolean;
+  rng: SeedSource;
+}
+
+/**
+ * Validates `data` and returns a source of batches. Throws a ValueError naming
+ * `fn` for data of the wrong form or rank.
+ * @hidden
+ */
+export function batchSource(fn: string, data: unknown, options: BatchSourceOptions): BatchSource {
+  const { exampleRank } = options;
+  if (data instanceof tf.Tensor) {
+    if (data.rank !== exampleRank + 1) {
+      throw new ValueError(
+        `${fn}: invalid \`data\`: expected a tensor of examples of rank ${exampleRank + 1} ([N, …]), received shape ${formatShape(data.shape)}.`,
+      );
+    }
+    return tensorSource(fn, data, options, () => {});
+  }
+  if (Array.isArray(data)) {
+    if (data.length === 0) throw new ValueError(`${fn}: invalid \`data\`: the array is empty.`);
+    const first = data[0] as unknown;
+    if (!(first instanceof tf.Tensor)) {
+      throw new ValueError(`${fn}: invalid \`data\`: expected an array of tf.Tensors, received an array of ${describeValue(first)}.`);
+    }
+    const rank = first.rank;
+    for (const [i, t] of data.entries()) {
+      if (!(t instanceof tf.Tensor) || t.rank !== rank) {
+        throw new ValueError(
+          `${fn}: invalid \`data[${i}]\`: every tensor in the array must have rank ${rank} like data[0], received ${t instanceof tf.Tensor ? `shape ${formatShape(t.shape)}` : describeValue(t)}.`,
+        );
+      }
+    }
+    if (rank === exampleRank) {
+      // Single examples: stack them once and treat them as a tensor of examples.
+      const stacked = tf.stack(data as tf.Tensor[]); // [N, …]
+      return tensorSource(fn, stacked, options, () => stacked.dispose());
+    }
+    if (rank !== exampleRank + 1) {
+      throw new ValueError(
+        `${fn}: invalid \`data\`: expected an array of batches of rank ${exampleRank + 1} or of examples of rank ${exampleRank}, received tensors of shape ${formatShape(first.shape)}.`,
+      );
+    }
+    const batches = data as readonly tf.Tensor[];
+    return {
+      epoch: () => fromSync(batches, false),
+      dispose: () => {},
+    };
+  }
+  if (isAsyncIterable(data)) {
+    return { epoch: () => fromAsync(data), dispose: () => {} };
+  }
+  if (isIterable(data)) {
+    return { epoch: () => fromSync(data, true), dispose: () => {} };
+  }
+  throw new ValueError(
+    `${fn}: invalid \`data\`: expected a tf.Tensor, an array of tf.Tensors or an (async) iterable of batches, received ${describeValue(data)}.`,
+  );
+}
+
+function tensorSource(
+  fn: string,
+  examples: tf.Tensor,
+  { batchSize, shuffle, rng }: BatchSourceOptions,
+  disposeSource: () => void,
+): BatchSource {
+  const n = examples.shape[0]!;
+  if (n < batchSize) {
+    disposeSource();
+    throw new ValueError(
+      `${fn}: invalid \`batchSize\`: expected at most the number of examples (${n}), received ${batchSize}.`,
+    );
+  }
+  // The last incomplete batch is dropped: a tiny batch would distort batch norm.
+  const batchesPerEpoch = Math.floor(n / batchSize);
+  return {
+    async *epoch() {
+      const order = shuffle ? shuffledIndices(n, rng) : null;
+      for (let b = 0; b < batchesPerEpoch; b++) {
+        const start = b * batchSize;
+        const x =
+          order === null
+            ? tf.slice(examples, start, batchSize) // [B, …]
+            : tf.tidy(() => tf.gather(examples, tf.tensor1d(order.subarray(start, start + batchSize), 'int32'))); // [B, …]
+        yield { x, owned: true };
+      }
+    },
+    dispose: disposeSource,
+  };
+}
+
+async function* fromSync(items: Iterable<unknown>, owned: boolean): AsyncGenerator<Batch> {
+  for (const x of items) yield { x: checkBatchTensor(x), owned };
+}
+
+async function* fromAsync(items: AsyncIterable<unknown>): AsyncGenerator<Batch> {
+  for await (const x of items) yield { x: checkBatchTensor(x), owned: true };
+}
+
+function checkBatchTensor(x: unknown): tf.Tensor {
+  if (!(x instanceof tf.Tensor)) {
+    throw new ValueError(`training data: expected each batch to be a tf.Tensor, received ${describeValue(x)}.`);
+  }
+  return x;
+}
+
+function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {
+  return x !== null && typeof x === 'object' && Symbol.asyncIterator in x;
+}
+
+function isIterable(x: unknown): x is Iterable<unknown> {
+  return x !== null && typeof x === 'object' && Symbol.iterator in x;
+}

@@ -1,0 +1,352 @@
+// Alternating GAN training: Goodfellow et al. 2014, https://arxiv.org/abs/1406.2661
+// (Algorithm 1: k discriminator steps per generator step), with the DCGAN optimizer
+// settings of Radford et al. 2015, https://arxiv.org/abs/1511.06434 (Adam, lr 2e-4, β1 0.5).
+//
+// Legend: B batch, Z latent size.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
+import { invalidField, ValueError } from '../_internal/errors.js';
+import { latentDimOf, randomLatents } from '../_internal/latents.js';
+import { seedSource } from '../_internal/random.js';
+import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
+import { ganLossPair, type GANLossName, type GANLossPair } from '../losses/ganLossPairs.js';
+import { batchSource, type TrainingData } from './_batches.js';
+import { checkFiniteLosses, resolveSchedule, type StopReason } from './_loop.js';
+
+/**
+ * What {@link trainGAN} reports after each generator step.
+ *
+ * Scores are means over the batch of the discriminator's raw output
+ * (logits, or critic values for the Wasserstein loss); probabilities are
+ * means of σ(output), the "D(x)" and "D(G(z))" of the DCGAN paper.
+ *
+ * @category Training
+ */
+export interface GANStepInfo {
+  /** Zero-based index of the generator step just completed. */
+  step: number;
+  /** Zero-based index of the current epoch. */
+  epoch: number;
+  /** Discriminator loss, averaged over the `discriminatorSteps` of this step. */
+  discriminatorLoss: number;
+  /** Generator loss of this step. */
+  generatorLoss: number;
+  /** Mean discriminator output on real examples, D(x), as a logit. */
+  realScore: number;
+  /** Mean discriminator output on generated examples, D(G(z)), as a logit (before the generator update). */
+  fakeScore: number;
+  /** Mean σ(D(x)): the probability the discriminator gives real examples. */
+  realProbability: number;
+  /** Mean σ(D(G(z))): the probability the discriminator gives generated examples. */
+  fakeProbability: number;
+}
+
+/**
+ * What {@link trainGAN} reports at the end of each epoch: the means of the
+ * epoch's steps.
+ *
+ * @category Training
+ */
+export interface GANEpochInfo {
+  /** Zero-based index of the epoch just completed. */
+  epoch: number;
+  /** Generator steps in this epoch. */
+  steps: number;
+  /** Mean discriminator loss over the epoch. */
+  discriminatorLoss: number;
+  /** Mean generator loss over the epoch. */
+  generatorLoss: number;
+  /** Mean D(x) logit over the epoch. */
+  realScore: number;
+  /** Mean D(G(z)) logit over the epoch. */
+  fakeScore: number;
+}
+
+/**
+ * Options of {@link trainGAN}.
+ *
+ * @category Training
+ */
+export interface TrainGANOptions {
+  /** Maps latents `[B, Z]` to examples; trained to fool the discriminator. */
+  generator: tfl.LayersModel;
+  /** Maps examples to logits `[B, …]`; trained to tell real from generated. */
+  discriminator: tfl.LayersModel;
+  /** Real examples, in the discriminator's input shape and range (e.g. [-1, 1] for a tanh generator). See {@link TrainingData}. */
+  data: TrainingData;
+  /**
+   * The loss pair: a name (`'non-saturating'` = `'minimax'`, `'saturating'`,
+   * `'least-squares'`, `'hinge'`, `'wasserstein'`), or your own
+   * `{ discriminator, generator }` functions of logits. Defaults to `'non-saturating'`.
+   */
+  loss?: GANLossName | GANLossPair;
+  /** Number of passes over `data`. Cannot be combined with `steps`. Defaults to `1` when `steps` is not given. */
+  epochs?: number;
+  /** Number of generator steps to run, cycling through `data` as needed. Cannot be combined with `epochs`. */
+  steps?: number;
+  /** Examples per batch when `data` is a tensor of examples (the last incomplete batch is dropped). Defaults to `64`. */
+  batchSize?: number;
+  /** Discriminator (critic) steps per generator step, each on a new real batch. Defaults to `1`. */
+  discriminatorSteps?: number;
+  /** Optimizer of the generator. Defaults to `tf.train.adam(2e-4, 0.5, 0.999)`. */
+  generatorOptimizer?: tf.Optimizer;
+  /** Optimizer of the discriminator. Defaults to `tf.train.adam(2e-4, 0.5, 0.999)`. */
+  discriminatorOptimizer?: tf.Optimizer;
+  /** Shuffle a tensor of examples every epoch. Defaults to `true`. */
+  shuffle?: boolean;
+  /** Seed of the shuffling and of the latent draws; the same seed and initial weights give the same run. Defaults to unseeded. */
+  seed?: number;
+  /** Called after every generator step; may be async (training waits for it). */
+  onStep?: (info: GANStepInfo) => void | Promise<void>;
+  /** Called after every epoch; may be async (training waits for it). */
+  onEpochEnd?: (info: GANEpochInfo) => void | Promise<void>;
+  /** Stops training after the current step when aborted; `trainGAN` then resolves with `stopReason: 'aborted'`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What {@link trainGAN} resolves to.
+ *
+ * @category Training
+ */
+export interface TrainGANResult {
+  /** Generator steps completed. */
+  steps: number;
+  /** Epochs completed (a partial last epoch is not counted). */
+  epochs: number;
+  /** Why training stopped. */
+  stopReason: StopReason;
+  /** Per-step discriminator and generator losses. */
+  history: { discriminatorLoss: number[]; generatorLoss: number[] };
+}
+
+const FN = 'trainGAN';
+const KEYS = [
+  'generator',
+  'discriminator',
+  'data',
+  'loss',
+  'epochs',
+  'steps',
+  'batchSize',
+  'discriminatorSteps',
+  'generatorOptimizer',
+  'discriminatorOptimizer',
+  'shuffle',
+  'seed',
+  'onStep',
+  'onEpochEnd',
+  'signal',
+] as const;
+
+/**
+ * Trains a generator and a discriminator by alternating steps.
+ *
+ * Each generator step is preceded by `discriminatorSteps` discriminator
+ * steps, each on a new batch of real examples and a fresh batch of generated
+ * ones (the generator's output is not differentiated there). Both models run
+ * in training mode (batch norm uses batch statistics). Each model has its own
+ * optimizer, which keeps its state across calls when you pass the same
+ * instance again.
+ *
+ * After each generator step the losses are read back, passed to `onStep`,
+ * and checked: a NaN or infinite loss stops training with a
+ * {@link NonFiniteLossError} naming the step. No tensors are leaked: after
+ * the optimizers' first step made their state, `tf.memory().numTensors` stays
+ * the same however many steps run.
+ *
+ * @param options - Models, data, loss and schedule; see {@link TrainGANOptions}.
+ * @returns Steps and epochs done, why training stopped, and the loss history.
+ * @throws {@link ValueError} for invalid options or a batch whose shape does not
+ *   fit the discriminator; {@link NonFiniteLossError} when a loss is not finite.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { buildDCGAN, trainGAN } from 'tfjs-generative';
+ * const { generator, discriminator } = buildDCGAN({ imageSize: 8, channels: 1, latentDim: 16, seed: 1 });
+ * const images = tf.randomUniform([64, 8, 8, 1], -1, 1); // [N, 8, 8, 1]
+ * const result = await trainGAN({ generator, discriminator, data: images, batchSize: 16, steps: 4, seed: 1 });
+ * console.log(result.steps, result.history.generatorLoss.length); // 4 4
+ * ```
+ *
+ * @category Training
+ */
+export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult> {
+  checkConfigObject(FN, options, 'options');
+  checkKnownKeys(FN, options, KEYS, 'options');
+  const { generator, discriminator, data, signal, onStep, onEpochEnd } = options;
+  checkModel('generator', generator);
+  checkModel('discriminator', discriminator);
+  const losses = resolveLoss(options.loss ?? 'non-saturating');
+  const schedule = resolveSchedule(FN, options.epochs, options.steps);
+  const batchSize = checkPositiveInt(FN, 'batchSize', options.batchSize ?? 64);
+  const discriminatorSteps = checkPositiveInt(FN, 'discriminatorSteps', options.discriminatorSteps ?? 1);
+  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
+  const shuffle = options.shuffle ?? true;
+  if (typeof shuffle !== 'boolean') throw invalidField(FN, 'shuffle', 'a boolean', shuffle);
+  for (const [field, fnValue] of [['onStep', onStep], ['onEpochEnd', onEpochEnd]] as const) {
+    if (fnValue !== undefined && typeof fnValue !== 'function') throw invalidField(FN, field, 'a function', fnValue);
+  }
+  const latentDim = latentDimOf(FN, generator);
+  const exampleShape = discriminator.inputs[0]!.shape.slice(1); // […] without B
+  const generatedShape = generator.outputs[0]!.shape.slice(1);
+  if (formatShape(exampleShape) !== formatShape(generatedShape)) {
+    throw new ValueError(
+      `${FN}: the generator's output shape ${formatShape(generator.outputs[0]!.shape)} does not match the discriminator's input shape ${formatShape(discriminator.inputs[0]!.shape)}.`,
+    );
+  }
+  const generatorOptimizer = options.generatorOptimizer ?? tf.train.adam(2e-4, 0.5, 0.999);
+  const discriminatorOptimizer = options.discriminatorOptimizer ?? tf.train.adam(2e-4, 0.5, 0.999);
+  const rng = seedSource(seed);
+  const source = batchSource(FN, data, { batchSize, exampleRank: exampleShape.length, shuffle, rng });
+
+  const gVars = generator.trainableWeights.map((w) => w.read() as tf.Variable);
+  const dVars = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
+
+  // One discriminator step; returns [loss, mean D(x), mean D(G(z)), mean σ(D(x)), mean σ(D(G(z)))].
+  const discriminatorStep = (real: tf.Tensor): tf.Tensor1D => {
+    let stats: tf.Tensor1D | undefined;
+    const n = real.shape[0]!;
+    const fake = tf.tidy(() => generator.apply(randomLatents(n, latentDim, rng.nextSeed()), { training: true }) as tf.Tensor);
+    const cost = discriminatorOptimizer.minimize(
+      () => {
+        const realLogits = discriminator.apply(real, { training: true }) as tf.Tensor; // [B, …]
+        const fakeLogits = discriminator.apply(fake, { training: true }) as tf.Tensor; // [B, …]
+        const loss = losses.discriminator(realLogits, fakeLogits);
+        stats = tf.keep(
+          tf.stack([
+            tf.mean(realLogits),
+            tf.mean(fakeLogits),
+            tf.mean(tf.sigmoid(realLogits)),
+            tf.mean(tf.sigmoid(fakeLogits)),
+          ]) as tf.Tensor1D,
+        );
+        return loss;
+      },
+      true,
+      dVars,
+    )!;
+    fake.dispose();
+    const out = tf.tidy(() => tf.concat([tf.reshape(cost, [1]), stats!])) as tf.Tensor1D;
+    tf.dispose([cost, stats!]);
+    return out;
+  };
+
+  const generatorStep = (n: number): tf.Scalar =>
+    generatorOptimizer.minimize(
+      () => {
+        const fake = generator.apply(randomLatents(n, latentDim, rng.nextSeed()), { training: true }) as tf.Tensor;
+        return losses.generator(discriminator.apply(fake, { training: true }) as tf.Tensor);
+      },
+      true,
+      gVars,
+    )!;
+
+  const history = { discriminatorLoss: [] as number[], generatorLoss: [] as number[] };
+  let step = 0;
+  let epochsDone = 0;
+  let stopReason: StopReason = 'completed';
+  let pending: tf.Tensor1D[] = []; // discriminator stats of the current cycle
+  try {
+    epochs: for (let epoch = 0; epoch < schedule.epochs; epoch++) {
+      const sums = { d: 0, g: 0, real: 0, fake: 0, steps: 0 };
+      let batches = 0;
+      for await (const batch of source.epoch()) {
+        batches++;
+        try {
+          checkBatch(batch.x, exampleShape, step);
+          pending.push(discriminatorStep(batch.x));
+        } finally {
+          if (batch.owned) batch.x.dispose();
+        }
+        if (pending.length < discriminatorSteps) continue;
+
+        const gCost = generatorStep(batch.x.shape[0]!);
+        const dMean = tf.tidy(() => tf.mean(tf.stack(pending), 0));
+        const [dValues, gValue] = await Promise.all([dMean.data(), gCost.data()]);
+        tf.dispose([dMean, gCost, ...pending]);
+        pending = [];
+        const info: GANStepInfo = {
+          step,
+          epoch,
+          discriminatorLoss: dValues[0]!,
+          generatorLoss: gValue[0]!,
+          realScore: dValues[1]!,
+          fakeScore: dValues[2]!,
+          realProbability: dValues[3]!,
+          fakeProbability: dValues[4]!,
+        };
+        checkFiniteLosses(FN, step, epoch, {
+          'discriminator loss': info.discriminatorLoss,
+          'generator loss': info.generatorLoss,
+        });
+        history.discriminatorLoss.push(info.discriminatorLoss);
+        history.generatorLoss.push(info.generatorLoss);
+        sums.d += info.discriminatorLoss;
+        sums.g += info.generatorLoss;
+        sums.real += info.realScore;
+        sums.fake += info.fakeScore;
+        sums.steps++;
+        step++;
+        if (onStep !== undefined) await onStep(info);
+        if (signal?.aborted === true) {
+          stopReason = 'aborted';
+          break epochs;
+        }
+        if (step >= schedule.steps) break epochs;
+      }
+      if (batches === 0) {
+        if (step === 0 && epoch === 0) throw new ValueError(`${FN}: invalid \`data\`: it yielded no batches.`);
+        stopReason = 'data-exhausted';
+        break;
+      }
+      epochsDone++;
+      if (onEpochEnd !== undefined && sums.steps > 0) {
+        await onEpochEnd({
+          epoch,
+          steps: sums.steps,
+          discriminatorLoss: sums.d / sums.steps,
+          generatorLoss: sums.g / sums.steps,
+          realScore: sums.real / sums.steps,
+          fakeScore: sums.fake / sums.steps,
+        });
+      }
+      if (signal?.aborted === true) {
+        stopReason = 'aborted';
+        break;
+      }
+    }
+  } finally {
+    tf.dispose(pending);
+    source.dispose();
+  }
+  return { steps: step, epochs: epochsDone, stopReason, history };
+}
+
+function checkModel(field: string, model: unknown): void {
+  const m = model as Partial<tfl.LayersModel> | null | undefined;
+  if (m == null || typeof m.apply !== 'function' || !Array.isArray(m.inputs) || !Array.isArray(m.trainableWeights)) {
+    throw invalidField(FN, field, 'a tf.LayersModel', model);
+  }
+}
+
+function resolveLoss(loss: unknown): GANLossPair {
+  if (typeof loss === 'string') return ganLossPair(loss as GANLossName);
+  const pair = loss as Partial<GANLossPair> | null;
+  if (pair === null || typeof pair !== 'object' || typeof pair.discriminator !== 'function' || typeof pair.generator !== 'function') {
+    throw invalidField(FN, 'loss', 'a loss name or { discriminator, generator } functions', loss);
+  }
+  return pair as GANLossPair;
+}
+
+function checkBatch(x: tf.Tensor, exampleShape: readonly (number | null)[], step: number): void {
+  const ok =
+    x.rank === exampleShape.length + 1 && exampleShape.every((d, i) => d === null || d === x.shape[i + 1]);
+  if (!ok) {
+    throw new ValueError(
+      `${FN}: invalid batch shape at step ${step}: expected ${formatShape([null, ...exampleShape])} (the discriminator's input), received ${formatShape(x.shape)}.`,
+    );
+  }
+}
