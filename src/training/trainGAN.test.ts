@@ -138,7 +138,8 @@ describe('trainGAN', () => {
     expect(d[0]!).toBeGreaterThan(1.0);
     expect(d[11]!).toBeLessThan(d[0]!);
     images.dispose();
-    tf.dispose([generatorOptimizer, discriminatorOptimizer]);
+    generatorOptimizer.dispose();
+    discriminatorOptimizer.dispose();
     disposeAll(generator, discriminator);
   });
 
@@ -232,7 +233,9 @@ describe('trainGAN', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(batches.every((b) => !b.isDisposed)).toBe(true);
     expect(examples.every((e) => !e.isDisposed)).toBe(true);
-    tf.dispose([...batches, ...examples, base.generatorOptimizer, base.discriminatorOptimizer]);
+    tf.dispose([...batches, ...examples]);
+    base.generatorOptimizer.dispose();
+    base.discriminatorOptimizer.dispose();
     disposeAll(generator, discriminator);
   });
 
@@ -270,7 +273,9 @@ describe('trainGAN', () => {
     expect((err as NonFiniteLossError).step).toBe(0);
     // The error path leaves no batch or loss tensor behind.
     expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([clean, optimizers.generatorOptimizer, optimizers.discriminatorOptimizer]);
+    clean.dispose();
+    optimizers.generatorOptimizer.dispose();
+    optimizers.discriminatorOptimizer.dispose();
     data.dispose();
     disposeAll(generator, discriminator);
   });

@@ -1,0 +1,169 @@
+// A tf.io handler for Node's file system, so models save and load without
+// @tensorflow/tfjs-node. Format: the standard `model.json` + one weights file,
+// as tfjs-converter and tf.io.http read it.
+//
+// Crash safety: every file is written to a temporary name in the same folder,
+// flushed and renamed into place (a rename is atomic on POSIX file systems). The
+// weights file name carries a hash of its content and is renamed first; then
+// model.json, the switch from the old model to the new one. Only after that are
+// weights files no longer referenced removed. A crash at any point leaves the old
+// complete model or the new complete model, never a mix.
+import * as tf from '@tensorflow/tfjs-core';
+import { ValueError } from '../_internal/errors.js';
+
+const MODEL_JSON = 'model.json';
+const WEIGHTS_PATTERN = /^weights\.[0-9a-f]{16}\.bin$/;
+
+type NodeModules = {
+  fs: typeof import('node:fs/promises');
+  path: typeof import('node:path');
+  crypto: typeof import('node:crypto');
+};
+
+// Imported on first use, so that bundling this package for a browser never
+// pulls Node's modules into code that does not save or load files.
+async function nodeModules(fn: string): Promise<NodeModules> {
+  try {
+    const [fs, path, crypto] = await Promise.all([import('node:fs/promises'), import('node:path'), import('node:crypto')]);
+    return { fs, path, crypto };
+  } catch {
+    throw new ValueError(`${fn}: Node's file system is not available here; in a browser, use tf.io.browserDownloads or indexeddb:// instead.`);
+  }
+}
+
+async function writeAtomically(m: NodeModules, dir: string, name: string, bytes: Uint8Array | string): Promise<void> {
+  const target = m.path.join(dir, name);
+  const temp = m.path.join(dir, `.${name}.tmp-${process.pid}-${m.crypto.randomBytes(6).toString('hex')}`);
+  const handle = await m.fs.open(temp, 'w');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await m.fs.rename(temp, target);
+  } catch (error) {
+    await m.fs.rm(temp, { force: true });
+    throw error;
+  }
+}
+
+function flatWeightData(data: tf.io.WeightData): ArrayBuffer {
+  return Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : (data as ArrayBuffer);
+}
+
+/**
+ * A `tf.io.IOHandler` that saves to and loads from a folder of Node's file
+ * system, without `@tensorflow/tfjs-node`.
+ *
+ * The folder holds `model.json` (the standard format: topology and weights
+ * manifest) and one `weights.<hash>.bin`. Writes are atomic: files go to
+ * temporary names, are flushed and renamed, `model.json` last, so a crash
+ * never leaves a half-written model. {@link saveModel} and {@link loadModel}
+ * use it; pass it yourself to `model.save()` or `tf.loadLayersModel()`.
+ *
+ * @param dir - Folder of the model; created (with parents) on save.
+ * @returns An IOHandler with `save` and `load`.
+ *
+ * @example
+ * ```ts
+ * import * as tfl from '@tensorflow/tfjs-layers';
+ * import { fileSystemHandler } from 'tfjs-generative';
+ * const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [2] })] });
+ * const result = await model.save(fileSystemHandler('/tmp/my-model'));
+ * console.log(result.modelArtifactsInfo.weightDataBytes); // 12
+ * ```
+ *
+ * @category IO
+ */
+export function fileSystemHandler(dir: string): tf.io.IOHandler {
+  if (typeof dir !== 'string' || dir.length === 0) {
+    throw new ValueError(`fileSystemHandler: invalid \`dir\`: expected a non-empty path string, received ${JSON.stringify(dir)}.`);
+  }
+  return {
+    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      if (artifacts.modelTopology instanceof ArrayBuffer) {
+        throw new ValueError('saveModel: binary model topologies are not supported; save a tfjs-layers model.');
+      }
+      const m = await nodeModules('saveModel');
+      await m.fs.mkdir(dir, { recursive: true });
+      const weights = new Uint8Array(artifacts.weightData === undefined ? new ArrayBuffer(0) : flatWeightData(artifacts.weightData));
+      const hash = m.crypto.createHash('sha256').update(weights).digest('hex').slice(0, 16);
+      const weightsName = `weights.${hash}.bin`;
+      const modelJSON: tf.io.ModelJSON = {
+        modelTopology: artifacts.modelTopology as object,
+        weightsManifest: [{ paths: [`./${weightsName}`], weights: artifacts.weightSpecs ?? [] }],
+        format: artifacts.format ?? 'layers-model',
+        generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers`,
+        convertedBy: artifacts.convertedBy ?? null,
+      };
+      if (artifacts.trainingConfig !== undefined) modelJSON.trainingConfig = artifacts.trainingConfig;
+      if (artifacts.userDefinedMetadata !== undefined) modelJSON.userDefinedMetadata = artifacts.userDefinedMetadata;
+      if (artifacts.signature !== undefined) modelJSON.signature = artifacts.signature;
+      if (artifacts.modelInitializer !== undefined) modelJSON.modelInitializer = artifacts.modelInitializer;
+
+      await writeAtomically(m, dir, weightsName, weights);
+      await writeAtomically(m, dir, MODEL_JSON, JSON.stringify(modelJSON));
+      for (const name of await m.fs.readdir(dir)) {
+        if (WEIGHTS_PATTERN.test(name) && name !== weightsName) await m.fs.rm(m.path.join(dir, name), { force: true });
+      }
+      return {
+        modelArtifactsInfo: {
+          dateSaved: new Date(),
+          modelTopologyType: 'JSON',
+          modelTopologyBytes: JSON.stringify(artifacts.modelTopology).length,
+          weightSpecsBytes: JSON.stringify(artifacts.weightSpecs ?? []).length,
+          weightDataBytes: weights.byteLength,
+        },
+      };
+    },
+
+    async load(): Promise<tf.io.ModelArtifacts> {
+      const m = await nodeModules('loadModel');
+      const jsonPath = m.path.join(dir, MODEL_JSON);
+      let text: string;
+      try {
+        text = await m.fs.readFile(jsonPath, 'utf8');
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        throw new ValueError(`loadModel: cannot read ${jsonPath}: ${code === 'ENOENT' ? 'no such file (is this the folder saveModel wrote?)' : String(error)}.`);
+      }
+      let modelJSON: tf.io.ModelJSON;
+      try {
+        modelJSON = JSON.parse(text) as tf.io.ModelJSON;
+      } catch (error) {
+        throw new ValueError(`loadModel: ${jsonPath} is not valid JSON: ${String(error)}.`);
+      }
+      if (modelJSON === null || typeof modelJSON !== 'object' || !Array.isArray(modelJSON.weightsManifest)) {
+        throw new ValueError(`loadModel: ${jsonPath} is not a TensorFlow.js model.json (no weightsManifest).`);
+      }
+      return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
+        const specs: tf.io.WeightsManifestEntry[] = [];
+        const buffers: ArrayBuffer[] = [];
+        for (const group of manifest) {
+          specs.push(...group.weights);
+          for (const p of group.paths) {
+            const file = m.path.join(dir, p);
+            const bytes = await m.fs.readFile(file).catch((error: unknown) => {
+              throw new ValueError(`loadModel: cannot read the weights file ${file}: ${String(error)}.`);
+            });
+            buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+          }
+        }
+        const data = tf.io.CompositeArrayBuffer.join(buffers);
+        const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPerElement(s.dtype), 0);
+        if (data.byteLength !== expected) {
+          throw new ValueError(
+            `loadModel: the weights in ${dir} have ${data.byteLength} bytes, but model.json describes ${expected}: the files are truncated or do not belong together.`,
+          );
+        }
+        return [specs, data];
+      });
+    },
+  };
+}
+
+function bytesPerElement(dtype: string): number {
+  return dtype === 'bool' || dtype === 'uint8' ? 1 : dtype === 'float16' ? 2 : 4;
+}

@@ -1,0 +1,48 @@
+// Registration of the library's custom layer classes for (de)serialization.
+// Nothing registers at module load (that would defeat tree shaking); call
+// registerLayers(), or import 'tfjs-generative/register' once.
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * A class that tfjs-layers can (de)serialize: it has a static `className`.
+ *
+ * @category IO
+ */
+export type SerializableLayerClass = Parameters<typeof tf.serialization.registerClass>[0];
+
+/**
+ * The library's own layer classes. Each capability that adds a custom layer
+ * lists it here, so that loading a saved model finds it.
+ * @hidden
+ */
+const LIBRARY_LAYERS: readonly SerializableLayerClass[] = [];
+
+const registered = new Set<SerializableLayerClass>();
+
+/**
+ * Registers the library's custom layer classes (and any `extra` classes of
+ * yours) with tfjs-layers, so that `tf.loadLayersModel` can rebuild models
+ * that use them. TensorFlow.js 4.22's `loadLayersModel` ignores
+ * `customObjects` (tfjs#8179), so registration is the way.
+ *
+ * Idempotent. {@link loadModel} calls it for you; importing
+ * `tfjs-generative/register` calls it once as a side effect.
+ *
+ * @param extra - More layer classes to register, each with a static `className`.
+ *
+ * @example
+ * ```ts
+ * import { registerLayers } from 'tfjs-generative';
+ * registerLayers();
+ * console.log('custom layers registered');
+ * ```
+ *
+ * @category IO
+ */
+export function registerLayers(extra: readonly SerializableLayerClass[] = []): void {
+  for (const cls of [...LIBRARY_LAYERS, ...extra]) {
+    if (registered.has(cls)) continue;
+    tf.serialization.registerClass(cls);
+    registered.add(cls);
+  }
+}
