@@ -9,6 +9,7 @@ export default defineConfig({
     'training/index': 'src/training/index.ts',
     'sampling/index': 'src/sampling/index.ts',
     'io/index': 'src/io/index.ts',
+    'wasm/index': 'src/wasm/index.ts',
     register: 'src/register.ts',
   },
   format: ['esm', 'cjs'],

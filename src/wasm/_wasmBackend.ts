@@ -1,0 +1,35 @@
+/**
+ * The small part of tfjs-backend-wasm's backend object the kernels use, typed
+ * here so that src/ needs no run-time import of the backend package (the
+ * consumer chooses and loads it).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** @hidden */
+export interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): tf.backend_util.TypedArray;
+  disposeData(dataId: tf.DataId, force?: boolean): boolean;
+}
+
+type KernelFn = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }) => tf.TensorInfo;
+
+/** @hidden */
+export function wasmKernel(name: string): KernelFn {
+  const kernel = tf.getKernel(name, 'wasm');
+  if (kernel === undefined) throw new Error(`tfjs-generative/wasm: the wasm backend has no ${name} kernel.`);
+  return kernel.kernelFunc as unknown as KernelFn;
+}
+
+/**
+ * `a [M, K] · b [K, N] → [M, N]` on the wasm backend's BatchMatMul, shaped as a
+ * batch of one with no transposes: the only form it sends to XNNPACK.
+ * @hidden
+ */
+export function matMul(backend: WasmBackendLike, a: tf.TensorInfo, b: tf.TensorInfo, m: number, k: number, n: number): tf.TensorInfo {
+  return wasmKernel('BatchMatMul')({
+    inputs: { a: { ...a, shape: [1, m, k] }, b: { ...b, shape: [1, k, n] } },
+    backend,
+    attrs: { transposeA: false, transposeB: false },
+  });
+}

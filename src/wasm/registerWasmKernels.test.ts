@@ -1,0 +1,116 @@
+// The wasm kernels against the cpu backend's own, on many convolution shapes.
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmKernels } from './registerWasmKernels.js';
+
+interface Case {
+  x: [number, number, number, number];
+  k: number;
+  co: number;
+  stride: number;
+  pad: 'same' | 'valid' | number;
+}
+const CASES: Case[] = [
+  { x: [1, 5, 5, 1], k: 3, co: 1, stride: 1, pad: 'valid' },
+  { x: [2, 7, 9, 3], k: 3, co: 4, stride: 1, pad: 'same' },
+  { x: [5, 8, 8, 3], k: 4, co: 6, stride: 2, pad: 'same' },
+  { x: [3, 9, 7, 2], k: 5, co: 3, stride: 2, pad: 'valid' },
+  { x: [2, 10, 11, 4], k: 3, co: 5, stride: 3, pad: 'same' },
+  { x: [2, 6, 6, 16], k: 1, co: 8, stride: 1, pad: 'valid' },
+  { x: [1, 7, 7, 2], k: 4, co: 3, stride: 2, pad: 1 },
+  { x: [4, 14, 14, 16], k: 4, co: 32, stride: 2, pad: 'same' },
+];
+
+/** Runs `fn` on a backend with copies of `inputs`, returning plain arrays. */
+async function on(backend: string, inputs: tf.Tensor[], fn: (...t: tf.Tensor[]) => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const copies = inputs.map((t) => tf.tensor(t.dataSync(), t.shape));
+  const outs = fn(...copies);
+  const values = await Promise.all(outs.map(async (o) => (await o.data()) as Float32Array));
+  tf.dispose([...copies, ...outs]);
+  return values;
+}
+
+function expectClose(a: Float32Array, b: Float32Array): void {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(b[i]!)));
+  expect(worst).toBeLessThan(1e-4);
+}
+
+describe('registerWasmKernels', () => {
+  beforeAll(async () => {
+    expect(registerWasmKernels()).toBe(true);
+    expect(registerWasmKernels()).toBe(true); // idempotent
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it.each(CASES)('conv2d gradients match cpu: x $x, k $k, Co $co, stride $stride, pad $pad', async ({ x, k, co, stride, pad }) => {
+    const input = tf.randomNormal(x, 0, 1, 'float32', 1);
+    const filter = tf.randomNormal([k, k, x[3], co], 0, 1, 'float32', 2);
+    // A weighted sum, so every output position gets a different upstream gradient.
+    const lossGrads = (xi: tf.Tensor, f: tf.Tensor) =>
+      tf.grads((a: tf.Tensor, b: tf.Tensor) => {
+        const y = tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad);
+        const weights = tf.sin(tf.reshape(tf.range(0, y.size), y.shape));
+        return tf.sum(tf.mul(y, weights));
+      })([xi, f]);
+    const [cpuDx, cpuDw] = await on('cpu', [input, filter], lossGrads);
+    const [wasmDx, wasmDw] = await on('wasm', [input, filter], lossGrads);
+    expectClose(wasmDx!, cpuDx!);
+    expectClose(wasmDw!, cpuDw!);
+    tf.dispose([input, filter]);
+  });
+
+  it.each(CASES.filter((c) => typeof c.pad === 'string'))('conv2dTranspose forward matches cpu: x $x, k $k, stride $stride, pad $pad', async ({ x, k, co, stride, pad }) => {
+    const input = tf.randomNormal(x, 0, 1, 'float32', 3);
+    const filter = tf.randomNormal([k, k, co, x[3]], 0, 1, 'float32', 4);
+    const outSize = (s: number) => (pad === 'same' ? s * stride : (s - 1) * stride + k);
+    const shape: [number, number, number, number] = [x[0], outSize(x[1]), outSize(x[2]), co];
+    const run = (a: tf.Tensor, f: tf.Tensor) => [tf.conv2dTranspose(a as tf.Tensor4D, f as tf.Tensor4D, shape, stride, pad as 'same' | 'valid')];
+    const [cpu] = await on('cpu', [input, filter], run);
+    const [wasm] = await on('wasm', [input, filter], run);
+    expectClose(wasm!, cpu!);
+    tf.dispose([input, filter]);
+  });
+
+  it('frees every intermediate buffer', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.randomNormal([2, 8, 8, 3]);
+    const f = tf.randomNormal([4, 4, 3, 5]);
+    const g = () => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))([x, f]);
+    tf.dispose(g()); // warm up
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const tensors = tf.memory().numTensors;
+    const ids = backend.numDataIds();
+    tf.dispose(g());
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(backend.numDataIds()).toBe(ids);
+    tf.dispose([x, f]);
+  });
+
+  it('lets a DCGAN-like conv model train on wasm', async () => {
+    await tf.setBackend('wasm');
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: tfl.initializers.glorotNormal({ seed: 1 }) }),
+        tfl.layers.leakyReLU({ alpha: 0.2 }),
+        tfl.layers.conv2dTranspose({ filters: 1, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: tfl.initializers.glorotNormal({ seed: 2 }) }),
+      ],
+    });
+    const x = tf.randomUniform([16, 8, 8, 1], -1, 1, 'float32', 5);
+    const optimizer = tf.train.adam(0.01);
+    const loss = () => tf.mean(tf.square(tf.sub(model.apply(x, { training: true }) as tf.Tensor, x))) as tf.Scalar;
+    const first = (await tf.tidy(loss).data())[0]!;
+    for (let i = 0; i < 20; i++) optimizer.minimize(loss, true)?.dispose();
+    const last = (await tf.tidy(loss).data())[0]!;
+    expect(last).toBeLessThan(first * 0.7);
+    tf.dispose([x]);
+    optimizer.dispose();
+    model.dispose();
+  });
+});
