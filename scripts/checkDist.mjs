@@ -27,7 +27,7 @@ const list = (dir) => {
 };
 list('dist');
 // Markers of bundled tfjs code: its engine and kernel registry live in these names.
-const tfjsMarkers = ['ENGINE_STATE', 'registerKernel(', 'class Engine', 'function registerBackend', 'tfjs-core/dist'];
+const tfjsMarkers = ['Google LLC', 'class Engine', 'function registerKernel(', 'function registerBackend(', 'class LayersModel'];
 for (const file of files.filter((f) => /\.(c?js)$/.test(f))) {
   const code = readFileSync(file, 'utf8');
   for (const marker of tfjsMarkers) {

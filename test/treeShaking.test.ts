@@ -47,13 +47,13 @@ describe('tree shaking', () => {
 
   it('stays under a byte ceiling, minified', async () => {
     const code = await bundle("import { buildDCGAN } from 'tfjs-generative'; console.log(buildDCGAN);", true);
-    // Measured 3.3 kB when written; the ceiling leaves room for growth, not for a leak
+    // Measured 3.6 kB when written; the ceiling leaves room for growth, not for a leak
     // of another capability (trainGAN alone adds more than that).
     expect(code.length).toBeLessThan(6_000);
   });
 
   it('a consumer of the losses alone gets no model code', async () => {
-    const code = await bundle("import { hingeDiscriminatorLoss } from 'tfjs-generative/losses'; console.log(hingeDiscriminatorLoss);".replace("'tfjs-generative/losses'", "'./src/losses/index.ts'"), false);
+    const code = await bundle("import { hingeDiscriminatorLoss } from './src/losses/index.ts'; console.log(hingeDiscriminatorLoss);", false);
     expect(code).not.toContain('buildDCGAN');
     expect(code).not.toContain('tfjs-layers');
   });

@@ -3,6 +3,7 @@ export type { StopReason } from './_loop.js';
 export {
   trainGAN,
   type GANEpochInfo,
+  type GANHistory,
   type GANStepInfo,
   type TrainGANOptions,
   type TrainGANResult,

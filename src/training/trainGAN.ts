@@ -118,7 +118,19 @@ export interface TrainGANResult {
   /** Why training stopped. */
   stopReason: StopReason;
   /** Per-step discriminator and generator losses. */
-  history: { discriminatorLoss: number[]; generatorLoss: number[] };
+  history: GANHistory;
+}
+
+/**
+ * The losses of every generator step of a {@link trainGAN} run.
+ *
+ * @category Training
+ */
+export interface GANHistory {
+  /** Discriminator loss of each step (mean over its `discriminatorSteps`). */
+  discriminatorLoss: number[];
+  /** Generator loss of each step. */
+  generatorLoss: number[];
 }
 
 const FN = 'trainGAN';
@@ -244,7 +256,7 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
       gVars,
     )!;
 
-  const history = { discriminatorLoss: [] as number[], generatorLoss: [] as number[] };
+  const history: GANHistory = { discriminatorLoss: [], generatorLoss: [] };
   let step = 0;
   let epochsDone = 0;
   let stopReason: StopReason = 'completed';
