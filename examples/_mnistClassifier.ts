@@ -73,13 +73,16 @@ export async function mnistClassifier(
     model = build(kind);
     log(`training the ${kind} MNIST classifier (${epochs} epochs on ${mnist.train.images.shape[0]} digits)…`);
     const t0 = performance.now();
-    await model.fit(mnist.train.images, mnist.train.labels, {
+    // tfjs-layers' sparse categorical cross-entropy wants float labels.
+    const labels = tf.cast(mnist.train.labels, 'float32');
+    await model.fit(mnist.train.images, labels, {
       epochs,
       batchSize: 64,
       shuffle: true,
       verbose: 0,
       callbacks: { onEpochEnd: (epoch, logs) => log(`  classifier epoch ${epoch + 1}/${epochs}: loss ${logs?.loss?.toFixed(4)}, accuracy ${logs?.acc?.toFixed(4)}`) },
     });
+    labels.dispose();
     log(`  trained in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await saveModel(model, dir);
   }
