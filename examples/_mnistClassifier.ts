@@ -61,7 +61,7 @@ export async function accuracy(model: tfl.LayersModel, images: tf.Tensor, labels
 /** Loads the cached classifier, or trains and caches it. */
 export async function mnistClassifier(
   mnist: Mnist,
-  { kind, outDir, epochs = 6, log = console.log }: { kind: ClassifierKind; outDir: string; epochs?: number; log?: (line: string) => void },
+  { kind, outDir, epochs = 10, log = console.log }: { kind: ClassifierKind; outDir: string; epochs?: number; log?: (line: string) => void },
 ): Promise<ClassifierReport> {
   const dir = `${outDir}/mnist-classifier-${kind}`;
   let model: tfl.LayersModel;
@@ -75,13 +75,30 @@ export async function mnistClassifier(
     const t0 = performance.now();
     // tfjs-layers' sparse categorical cross-entropy wants float labels.
     const labels = tf.cast(mnist.train.labels, 'float32');
-    await model.fit(mnist.train.images, labels, {
-      epochs,
-      batchSize: 64,
-      shuffle: true,
-      verbose: 0,
-      callbacks: { onEpochEnd: (epoch, logs) => log(`  classifier epoch ${epoch + 1}/${epochs}: loss ${logs?.loss?.toFixed(4)}, accuracy ${logs?.acc?.toFixed(4)}`) },
-    });
+    // Each epoch sees the digits shifted by up to 2 pixels (one random shift per
+    // chunk of 250): 8,499 digits alone overfit (99% train, 96% held out).
+    let seed = 1;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const shifted = tf.tidy(() => {
+        const padded = tf.pad(mnist.train.images, [[0, 0], [2, 2], [2, 2], [0, 0]], -1); // [N, 32, 32, 1]
+        const n = mnist.train.images.shape[0]!;
+        const chunks: tf.Tensor[] = [];
+        for (let start = 0; start < n; start += 250) {
+          const size = Math.min(250, n - start);
+          chunks.push(tf.slice(padded, [start, Math.floor(rand() * 5), Math.floor(rand() * 5), 0], [size, 28, 28, 1]));
+        }
+        return tf.concat(chunks); // [N, 28, 28, 1]
+      });
+      const history = await model.fit(shifted, labels, { epochs: 1, batchSize: 64, shuffle: true, verbose: 0 });
+      shifted.dispose();
+      const loss = history.history.loss?.[0] as number;
+      const acc = history.history.acc?.[0] as number;
+      log(`  classifier epoch ${epoch + 1}/${epochs}: loss ${loss.toFixed(4)}, accuracy ${acc.toFixed(4)}`);
+    }
     labels.dispose();
     log(`  trained in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await saveModel(model, dir);

@@ -1,8 +1,8 @@
 /**
  * DCGAN on real MNIST digits, in Node, with no native dependency.
  *
- *   npx tsx examples/dcgan-mnist.ts [--backend cpu|wasm] [--steps 300] [--batch-size 64]
- *       [--filters 32] [--latent-dim 64] [--sample-every 100] [--out out] [--seed 1]
+ *   npx tsx examples/dcgan-mnist.ts [--backend cpu|wasm] [--steps 1200] [--batch-size 32]
+ *       [--filters 32] [--latent-dim 64] [--sample-every 300] [--out out] [--seed 1]
  *       [--classifier cnn|mlp|none]
  *
  * Trains `buildDCGAN({ imageSize: 28, channels: 1 })` with `trainGAN`, writes a
@@ -33,11 +33,11 @@ import { digitReport, mnistClassifier, type ClassifierKind } from './_mnistClass
 const { values: args } = parseArgs({
   options: {
     backend: { type: 'string', default: 'wasm' },
-    steps: { type: 'string', default: '300' },
-    'batch-size': { type: 'string', default: '64' },
+    steps: { type: 'string', default: '1200' },
+    'batch-size': { type: 'string', default: '32' },
     filters: { type: 'string', default: '32' },
     'latent-dim': { type: 'string', default: '64' },
-    'sample-every': { type: 'string', default: '100' },
+    'sample-every': { type: 'string', default: '300' },
     'eval-samples': { type: 'string', default: '1000' },
     classifier: { type: 'string', default: 'cnn' },
     out: { type: 'string', default: 'out' },
