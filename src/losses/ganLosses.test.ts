@@ -1,12 +1,12 @@
 // Every GAN loss against PyTorch (values and input gradients), from the fixture
 // written by scripts/gen_gan_loss_fixtures.py.
-import '@tensorflow/tfjs-backend-wasm';
 // tfjs-core alone registers no gradients: tfjs-layers (or @tensorflow/tfjs) imports
 // this file. The losses are used here without tfjs-layers, so import it explicitly.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, useBackend } from '../../test/backends.js';
 import * as losses from './index.js';
 
 type Nested = number | Nested[];
@@ -38,13 +38,8 @@ function expectClose(actual: ArrayLike<number>, expected: number[], tol = 1e-5):
 
 const cases = Object.entries(fixture.cases);
 
-describe.each(['cpu', 'wasm'])('GAN losses against PyTorch on %s', (backend) => {
-  beforeAll(async () => {
-    await tf.setBackend(backend);
-  });
-  afterAll(async () => {
-    await tf.setBackend('cpu');
-  });
+describe.each(BACKENDS)('GAN losses against PyTorch on %s', (backend) => {
+  useBackend(backend);
 
   describe.each(cases)('case %s', (_name, c) => {
     const tensors = () => [tf.tensor(flat(c.real), c.shapes[0]), tf.tensor(flat(c.fake), c.shapes[1])] as const;

@@ -1,7 +1,7 @@
-import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, useBackend } from '../../test/backends.js';
 import { NonFiniteLossError } from '../_internal/errors.js';
 import { buildDCGAN } from '../gan/buildDCGAN.js';
 import { trainGAN, type GANStepInfo } from './trainGAN.js';
@@ -44,13 +44,8 @@ function disposeAll(...models: tfl.LayersModel[]): void {
   for (const m of models) m.dispose();
 }
 
-describe.each(['cpu', 'wasm'])('trainGAN on %s', (backend) => {
-  beforeAll(async () => {
-    await tf.setBackend(backend);
-  });
-  afterAll(async () => {
-    await tf.setBackend('cpu');
-  });
+describe.each(BACKENDS)('trainGAN on %s', (backend) => {
+  useBackend(backend);
 
   it('moves the generated distribution towards the data', async () => {
     const { generator, discriminator } = mlpGAN(1);

@@ -1,9 +1,8 @@
 // The wasm kernels against the cpu backend's own, on many convolution shapes.
-import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmKernels } from './registerWasmKernels.js';
+import { registerWasmKernels } from '../src/wasm/registerWasmKernels.js';
 
 interface Case {
   x: [number, number, number, number];
