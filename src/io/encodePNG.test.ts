@@ -41,6 +41,18 @@ describe('encodePNG', () => {
     rmSync(dir, { recursive: true });
   });
 
+  it.skipIf(!existsSync('/usr/bin/identify'))('is read by ImageMagick, pixel for pixel', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'png-'));
+    const path = join(dir, 'x.png');
+    const image = randomImage(5, 3, 11);
+    writeFileSync(path, encodePNG(image));
+    expect(execFileSync('/usr/bin/identify', [path]).toString()).toMatch(/PNG 5x3 5x3\+0\+0 8-bit/);
+    // ImageMagick decodes to raw RGBA; it must give back the very bytes we encoded.
+    const raw = execFileSync('/usr/bin/convert', [path, '-depth', '8', 'rgba:-']);
+    expect(Buffer.compare(raw, Buffer.from(image.data))).toBe(0);
+    rmSync(dir, { recursive: true });
+  });
+
   it('rejects data of the wrong length or bad sizes', () => {
     expect(() => encodePNG({ data: new Uint8Array(15), width: 2, height: 2 })).toThrow(
       /encodePNG: invalid `data` length: expected width · height · 4 = 16 bytes, received 15/,
