@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmKernels } from '../src/wasm/registerWasmKernels.js';
+import { expectAllClose, expectNoLeaks, runOn } from './backends.js';
 
 interface Case {
   x: [number, number, number, number];
@@ -21,23 +22,6 @@ const CASES: Case[] = [
   { x: [1, 7, 7, 2], k: 4, co: 3, stride: 2, pad: 1 },
   { x: [4, 14, 14, 16], k: 4, co: 32, stride: 2, pad: 'same' },
 ];
-
-/** Runs `fn` on a backend with copies of `inputs`, returning plain arrays. */
-async function on(backend: string, inputs: tf.Tensor[], fn: (...t: tf.Tensor[]) => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const copies = inputs.map((t) => tf.tensor(t.dataSync(), t.shape));
-  const outs = fn(...copies);
-  const values = await Promise.all(outs.map(async (o) => (await o.data()) as Float32Array));
-  tf.dispose([...copies, ...outs]);
-  return values;
-}
-
-function expectClose(a: Float32Array, b: Float32Array): void {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(b[i]!)));
-  expect(worst).toBeLessThan(1e-4);
-}
 
 describe('registerWasmKernels', () => {
   beforeAll(async () => {
@@ -58,10 +42,10 @@ describe('registerWasmKernels', () => {
         const weights = tf.sin(tf.reshape(tf.range(0, y.size), y.shape));
         return tf.sum(tf.mul(y, weights));
       })([xi, f]);
-    const [cpuDx, cpuDw] = await on('cpu', [input, filter], lossGrads);
-    const [wasmDx, wasmDw] = await on('wasm', [input, filter], lossGrads);
-    expectClose(wasmDx!, cpuDx!);
-    expectClose(wasmDw!, cpuDw!);
+    const [cpuDx, cpuDw] = await runOn('cpu', [input, filter], lossGrads);
+    const [wasmDx, wasmDw] = await runOn('wasm', [input, filter], lossGrads);
+    expectAllClose(wasmDx!, cpuDx!);
+    expectAllClose(wasmDw!, cpuDw!);
     tf.dispose([input, filter]);
   });
 
@@ -71,9 +55,9 @@ describe('registerWasmKernels', () => {
     const outSize = (s: number) => (pad === 'same' ? s * stride : (s - 1) * stride + k);
     const shape: [number, number, number, number] = [x[0], outSize(x[1]), outSize(x[2]), co];
     const run = (a: tf.Tensor, f: tf.Tensor) => [tf.conv2dTranspose(a as tf.Tensor4D, f as tf.Tensor4D, shape, stride, pad as 'same' | 'valid')];
-    const [cpu] = await on('cpu', [input, filter], run);
-    const [wasm] = await on('wasm', [input, filter], run);
-    expectClose(wasm!, cpu!);
+    const [cpu] = await runOn('cpu', [input, filter], run);
+    const [wasm] = await runOn('wasm', [input, filter], run);
+    expectAllClose(wasm!, cpu!);
     tf.dispose([input, filter]);
   });
 
@@ -81,14 +65,7 @@ describe('registerWasmKernels', () => {
     await tf.setBackend('wasm');
     const x = tf.randomNormal([2, 8, 8, 3]);
     const f = tf.randomNormal([4, 4, 3, 5]);
-    const g = () => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))([x, f]);
-    tf.dispose(g()); // warm up
-    const backend = tf.backend() as unknown as { numDataIds(): number };
-    const tensors = tf.memory().numTensors;
-    const ids = backend.numDataIds();
-    tf.dispose(g());
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(backend.numDataIds()).toBe(ids);
+    expectNoLeaks(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))([x, f]));
     tf.dispose([x, f]);
   });
 

@@ -1,7 +1,6 @@
 /**
  * What the two convolution-gradient kernels share: the geometry of a 2-D
- * convolution and the walk over every (output position, kernel tap) pair
- * whose input pixel lies inside the image.
+ * convolution, from tfjs-core's own `computeConv2DInfo`, and a shape check.
  *
  * Legend: N batch, H×W input size, OH×OW output size, Ci/Co channels, K×K kernel,
  * P = N·OH·OW output positions.
@@ -67,27 +66,12 @@ export function conv2DGeometry(
 }
 
 /**
- * Calls `visit(pos, tap, pixel)` for every output position `pos` (0..P-1),
- * kernel tap `tap` (0..K·K-1) and the flat index `pixel` of the input pixel
- * (`[N, H, W]` order, times Ci gives the channel-0 offset) it reads, skipping
- * taps that fall in the padding.
+ * Throws, naming the kernel and every shape, unless `actual` equals `expected`
+ * (e.g. a `dy` that does not match the output size the convolution attrs give).
  * @hidden
  */
-export function forEachTap(g: Conv2DGeometry, visit: (pos: number, tap: number, pixel: number) => void): void {
-  for (let b = 0; b < g.n; b++) {
-    for (let r = 0; r < g.oh; r++) {
-      for (let c = 0; c < g.ow; c++) {
-        const pos = (b * g.oh + r) * g.ow + c;
-        for (let i = 0; i < g.kh; i++) {
-          const y = r * g.sh + i - g.padTop;
-          if (y < 0 || y >= g.h) continue;
-          for (let j = 0; j < g.kw; j++) {
-            const x = c * g.sw + j - g.padLeft;
-            if (x < 0 || x >= g.w) continue;
-            visit(pos, i * g.kw + j, (b * g.h + y) * g.w + x);
-          }
-        }
-      }
-    }
+export function checkShape(kernel: string, name: string, actual: readonly number[], expected: readonly number[]): void {
+  if (actual.length !== expected.length || actual.some((d, i) => d !== expected[i])) {
+    throw new Error(`tfjs-generative/wasm: ${kernel}: expected \`${name}\` of shape [${expected.join(', ')}], received [${actual.join(', ')}].`);
   }
 }

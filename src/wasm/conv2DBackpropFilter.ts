@@ -2,35 +2,37 @@
 // none (tfjs#8474): im2col in a JS loop on the wasm heap, then one matmul that
 // the backend runs on XNNPACK.
 //
-// Legend: N batch, OH×OW output size, Ci/Co channels, K×K kernel, P = N·OH·OW.
+// Legend: N batch, H×W input size, OH×OW output size, Ci/Co channels, K×K kernel,
+// P = N·OH·OW.
 import type * as tf from '@tensorflow/tfjs-core';
-import { conv2DGeometry, forEachTap, type Conv2DAttrs } from './_conv2DGeometry.js';
-import { matMul, type WasmBackendLike } from './_wasmBackend.js';
+import { checkShape, conv2DGeometry, type Conv2DAttrs } from './_conv2DGeometry.js';
+import { im2col } from './_im2col.js';
+import { matMul, wasmKernel, type WasmBackendLike } from './_wasmBackend.js';
+
+const KERNEL = 'Conv2DBackpropFilter';
 
 /**
- * dW[kh, kw, ci, co] = Σ_p x[n, oh·s + kh - padTop, ow·s + kw - padLeft, ci] · dy[p, co],
- * i.e. `colsᵀ [K·K·Ci, P] · dy [P, Co]`, with colsᵀ written directly in the
- * layout the matmul wants.
+ * dW[i, j, ci, co] = Σ_p x[n, oh·s + i - padTop, ow·s + j - padLeft, ci] · dy[p, co],
+ * i.e. `colsᵀ [K·K·Ci, P] · dy [P, Co]` as one matmul of batch 1 with no
+ * transposes (the backend's XNNPACK path). im2col writes `cols` tap by tap in
+ * contiguous copies and the backend's Transpose turns it: faster than writing
+ * colsᵀ directly, whose reads or writes are strided.
  * @hidden
  */
 export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as Conv2DAttrs & { filterShape: [number, number, number, number] };
-  const g = conv2DGeometry('Conv2DBackpropFilter', x.shape as [number, number, number, number], attrs.filterShape, attrs);
-  const { p, ci } = g;
+  const g = conv2DGeometry(KERNEL, x.shape as [number, number, number, number], attrs.filterShape, attrs);
+  checkShape(KERNEL, 'dy', dy.shape, [g.n, g.oh, g.ow, g.co]);
 
-  const cols = backend.makeOutput([g.rows, p], 'float32'); // [K·K·Ci, P]
-  const colsView = backend.typedArrayFromHeap(cols) as Float32Array;
+  const cols = backend.makeOutput([g.p, g.rows], 'float32'); // [P, K·K·Ci]
   // Views are taken after the allocation: a heap that grew detaches older views.
-  const xView = backend.typedArrayFromHeap(x) as Float32Array;
-  colsView.fill(0);
-  forEachTap(g, (pos, tap, pixel) => {
-    const src = pixel * ci;
-    const dst = tap * ci * p + pos;
-    for (let k = 0; k < ci; k++) colsView[dst + k * p] = xView[src + k]!;
-  });
-  const out = matMul(backend, cols, dy, g.rows, p, g.co); // [1, K·K·Ci, Co]
+  im2col(g, backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(cols) as Float32Array);
+  // colsᵀ on the backend's own Transpose, so the matmul below needs none.
+  const colsT = wasmKernel('Transpose')({ inputs: { x: cols }, backend, attrs: { perm: [1, 0] } }); // [K·K·Ci, P]
   backend.disposeData(cols.dataId);
-  return { ...out, shape: [g.kh, g.kw, ci, g.co] };
+  const dw = matMul(backend, colsT, dy, g.rows, g.p, g.co); // [1, K·K·Ci, Co]
+  backend.disposeData(colsT.dataId);
+  return { ...dw, shape: [g.kh, g.kw, g.ci, g.co] }; // [K, K, Ci, Co], same buffer
 }

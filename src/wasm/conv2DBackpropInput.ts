@@ -2,10 +2,14 @@
 // convolution) for the wasm backend, whose own kernel is a scalar loop: one
 // matmul on XNNPACK, then col2im in a JS loop on the wasm heap.
 //
-// Legend: N batch, H×W input size, Ci/Co channels, K×K kernel, P = N·OH·OW.
+// Legend: N batch, H×W input size, OH×OW output size, Ci/Co channels, K×K kernel,
+// P = N·OH·OW.
 import type * as tf from '@tensorflow/tfjs-core';
-import { conv2DGeometry, forEachTap, type Conv2DAttrs } from './_conv2DGeometry.js';
+import { checkShape, conv2DGeometry, type Conv2DAttrs } from './_conv2DGeometry.js';
+import { col2imAdd } from './_im2col.js';
 import { matMul, wasmKernel, type WasmBackendLike } from './_wasmBackend.js';
+
+const KERNEL = 'Conv2DBackpropInput';
 
 /**
  * dx = col2im(dy [P, Co] · Wᵀ [Co, K·K·Ci]): each output position's row of
@@ -16,23 +20,18 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
   const backend = args.backend as WasmBackendLike;
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const attrs = args.attrs as unknown as Conv2DAttrs & { inputShape: [number, number, number, number] };
-  const g = conv2DGeometry('Conv2DBackpropInput', attrs.inputShape, filter.shape as [number, number, number, number], attrs);
-  const { rows, ci } = g;
+  const g = conv2DGeometry(KERNEL, attrs.inputShape, filter.shape as [number, number, number, number], attrs);
+  checkShape(KERNEL, 'dy', dy.shape, [g.n, g.oh, g.ow, g.co]);
+  const { rows } = g;
 
-  // Wᵀ: [K·K·Ci, Co] → [Co, K·K·Ci], on the backend's own Transpose.
+  // Wᵀ on the backend's own Transpose: [K·K·Ci, Co] → [Co, K·K·Ci].
   const filterT = wasmKernel('Transpose')({ inputs: { x: { ...filter, shape: [rows, g.co] } }, backend, attrs: { perm: [1, 0] } });
   const cols = matMul(backend, dy, filterT, g.p, g.co, rows); // [1, P, K·K·Ci]
   backend.disposeData(filterT.dataId);
 
-  const dx = backend.makeOutput([g.n, g.h, g.w, ci], 'float32'); // [N, H, W, Ci]
-  const dxView = backend.typedArrayFromHeap(dx) as Float32Array;
-  const colsView = backend.typedArrayFromHeap(cols) as Float32Array;
-  dxView.fill(0);
-  forEachTap(g, (pos, tap, pixel) => {
-    const dst = pixel * ci;
-    const src = pos * rows + tap * ci;
-    for (let k = 0; k < ci; k++) dxView[dst + k] = dxView[dst + k]! + colsView[src + k]!;
-  });
+  const dx = backend.makeOutput([g.n, g.h, g.w, g.ci], 'float32'); // [N, H, W, Ci]
+  // Views are taken after the last allocation: a heap that grew detaches older views.
+  col2imAdd(g, backend.typedArrayFromHeap(cols) as Float32Array, backend.typedArrayFromHeap(dx) as Float32Array);
   backend.disposeData(cols.dataId);
   return dx;
 }

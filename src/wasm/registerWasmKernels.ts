@@ -46,12 +46,9 @@ let installed = false;
  */
 export function registerWasmKernels(): boolean {
   if (installed) return true;
-  if (!TESTED_CORE.test(tf.version_core)) {
-    console.warn(`tfjs-generative/wasm: tested with @tensorflow/tfjs-core 4.22, found ${tf.version_core}; the wasm backend is left as it is.`);
-    return false;
-  }
-  if (tf.findBackendFactory('wasm') === null || tf.getKernel('BatchMatMul', 'wasm') === undefined) {
-    console.warn("tfjs-generative/wasm: the wasm backend is not loaded; import '@tensorflow/tfjs-backend-wasm' first.");
+  const problem = wasmKitProblem(tf.version_core, tf.findBackendFactory('wasm') !== null && tf.getKernel('BatchMatMul', 'wasm') !== undefined);
+  if (problem !== null) {
+    console.warn(problem);
     return false;
   }
   for (const config of KERNELS) {
@@ -60,4 +57,19 @@ export function registerWasmKernels(): boolean {
   }
   installed = true;
   return true;
+}
+
+/**
+ * Why the kit cannot be installed (the warning to print), or `null` when it can:
+ * tfjs-core must be the tested 4.22.x and the wasm backend must be loaded.
+ * @hidden
+ */
+export function wasmKitProblem(versionCore: string, wasmLoaded: boolean): string | null {
+  if (!TESTED_CORE.test(versionCore)) {
+    return `tfjs-generative/wasm: registerWasmKernels: expected @tensorflow/tfjs-core 4.22.x, found ${versionCore}; the wasm backend is left as it is.`;
+  }
+  if (!wasmLoaded) {
+    return "tfjs-generative/wasm: registerWasmKernels: the wasm backend is not loaded; import '@tensorflow/tfjs-backend-wasm' first. Nothing was registered.";
+  }
+  return null;
 }
