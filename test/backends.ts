@@ -18,7 +18,7 @@ export function useBackend(name: string): void {
 /** Runs `fn` on `backend` with copies of `inputs`; returns its outputs as plain arrays. */
 export async function runOn(backend: string, inputs: tf.Tensor[], fn: (...t: tf.Tensor[]) => tf.Tensor[]): Promise<Float32Array[]> {
   await tf.setBackend(backend);
-  const copies = inputs.map((t) => tf.tensor(t.dataSync(), t.shape));
+  const copies = inputs.map((t) => tf.tensor(t.dataSync(), t.shape, t.dtype));
   const outs = fn(...copies);
   const values = await Promise.all(outs.map(async (o) => (await o.data()) as Float32Array));
   tf.dispose([...copies, ...outs]);

@@ -2,7 +2,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conv2DBackpropFilter } from '../src/wasm/conv2DBackpropFilter.js';
+import { conv2DBackpropInput } from '../src/wasm/conv2DBackpropInput.js';
 import { registerWasmKernels } from '../src/wasm/registerWasmKernels.js';
+import { tile } from '../src/wasm/tile.js';
 import { expectAllClose, expectNoLeaks, runOn } from './backends.js';
 
 interface Case {
@@ -27,6 +30,10 @@ describe('registerWasmKernels', () => {
   beforeAll(async () => {
     expect(registerWasmKernels()).toBe(true);
     expect(registerWasmKernels()).toBe(true); // idempotent
+    // The library's kernels replaced the backend's own (or filled its gap).
+    expect(tf.getKernel('Tile', 'wasm')!.kernelFunc).toBe(tile);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')!.kernelFunc).toBe(conv2DBackpropFilter);
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc).toBe(conv2DBackpropInput);
   });
   afterAll(async () => {
     await tf.setBackend('cpu');
@@ -59,6 +66,23 @@ describe('registerWasmKernels', () => {
     const [wasm] = await runOn('wasm', [input, filter], run);
     expectAllClose(wasm!, cpu!);
     tf.dispose([input, filter]);
+  });
+
+  it.each([
+    { shape: [1, 1, 1, 64], reps: [8, 7, 7, 1], dtype: 'float32' },
+    { shape: [3, 1, 2], reps: [2, 4, 3], dtype: 'float32' },
+    { shape: [5], reps: [3], dtype: 'int32' },
+    { shape: [2, 3], reps: [1, 1], dtype: 'bool' },
+    { shape: [], reps: [], dtype: 'float32' },
+    { shape: [2, 0, 3], reps: [2, 2, 2], dtype: 'float32' },
+  ] as const)('Tile matches cpu exactly: $shape × $reps ($dtype)', async ({ shape, reps, dtype }) => {
+    const size = shape.reduce((a: number, b: number) => a * b, 1);
+    const x = tf.tensor(Array.from({ length: size }, (_, i) => (dtype === 'bool' ? i % 2 : i * 1.5 - 3)), [...shape], dtype);
+    const run = (t: tf.Tensor) => [tf.tile(t, [...reps])];
+    const [cpu] = await runOn('cpu', [x], run);
+    const [wasm] = await runOn('wasm', [x], run);
+    expect(Array.from(wasm!)).toEqual(Array.from(cpu!));
+    x.dispose();
   });
 
   it('frees every intermediate buffer', async () => {

@@ -1,15 +1,18 @@
 // Kernels that make convolutional models trainable, and fast, on
 // @tensorflow/tfjs-backend-wasm 4.22: it registers no Conv2DBackpropFilter
 // (tfjs#8474) and runs Conv2DBackpropInput (the input gradient, and the forward
-// pass of every transposed convolution) as a scalar loop.
+// pass of every transposed convolution) as a scalar loop; its Tile, which batch
+// norm's gradient calls every step, computes an index per element.
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilter } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInput } from './conv2DBackpropInput.js';
+import { tile } from './tile.js';
 
 const TESTED_CORE = /^4\.22\./;
 const KERNELS: readonly tf.KernelConfig[] = [
   { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc },
   { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput as unknown as tf.KernelFunc },
+  { kernelName: 'Tile', backendName: 'wasm', kernelFunc: tile as unknown as tf.KernelFunc },
 ];
 
 let installed = false;
@@ -21,8 +24,10 @@ let installed = false;
  * TensorFlow.js 4.22's wasm backend has no `Conv2DBackpropFilter` kernel, so a
  * convolution's weights cannot be trained there, and its `Conv2DBackpropInput`
  * is a scalar loop. This registers both, built as im2col/col2im around one
- * matrix product that the backend runs on XNNPACK. Results match the cpu
- * backend to float tolerance (tested on strides 1–3, `same`/`valid`/explicit
+ * matrix product that the backend runs on XNNPACK, and a block-copying `Tile`
+ * (batch norm's gradient tiles every step; the backend's own computes an index
+ * per element). Results match the cpu backend (to float tolerance for the
+ * convolutions, exactly for Tile; tested on strides 1–3, `same`/`valid`/explicit
  * padding, odd sizes).
  *
  * Call it once, after importing `@tensorflow/tfjs-backend-wasm` and before
