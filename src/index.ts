@@ -10,8 +10,10 @@
  * @packageDocumentation
  */
 export { NonFiniteLossError, NotImplementedError, ValueError } from './_internal/errors.js';
+export * from './attention/index.js';
 export * from './gan/index.js';
 export * from './io/index.js';
 export * from './losses/index.js';
 export * from './sampling/index.js';
+export * from './text/index.js';
 export * from './training/index.js';

@@ -2,6 +2,10 @@
 // Nothing registers at module load (that would defeat tree shaking); call
 // registerLayers(), or import 'tfjs-generative/register' once.
 import * as tf from '@tensorflow/tfjs-core';
+import { MultiHeadAttention } from '../attention/MultiHeadAttention.js';
+import { PositionEmbedding } from '../attention/PositionEmbedding.js';
+import { TokenEmbedding } from '../attention/TokenEmbedding.js';
+import { TransformerBlock } from '../attention/TransformerBlock.js';
 
 /**
  * A class that tfjs-layers can (de)serialize: it has a static `className`.
@@ -15,7 +19,12 @@ export type SerializableLayerClass = Parameters<typeof tf.serialization.register
  * lists it here, so that loading a saved model finds it.
  * @hidden
  */
-const LIBRARY_LAYERS: readonly SerializableLayerClass[] = [];
+const LIBRARY_LAYERS: readonly SerializableLayerClass[] = [
+  MultiHeadAttention,
+  PositionEmbedding,
+  TokenEmbedding,
+  TransformerBlock,
+];
 
 const registered = new Set<SerializableLayerClass>();
 

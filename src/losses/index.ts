@@ -9,3 +9,7 @@ export { saturatingGeneratorLoss } from './saturatingGeneratorLoss.js';
 export type { DiscriminatorLossFn, GeneratorLossFn } from './types.js';
 export { wassersteinDiscriminatorLoss } from './wassersteinDiscriminatorLoss.js';
 export { wassersteinGeneratorLoss } from './wassersteinGeneratorLoss.js';
+export {
+  sparseCategoricalCrossEntropyFromLogits,
+  type SparseCategoricalCrossEntropyOptions,
+} from './sparseCategoricalCrossEntropyFromLogits.js';

@@ -8,3 +8,15 @@ export {
   type TrainGANOptions,
   type TrainGANResult,
 } from './trainGAN.js';
+export {
+  evaluateLanguageModel,
+  type EvaluateLanguageModelOptions,
+  type LanguageModelEvaluation,
+} from './evaluateLanguageModel.js';
+export {
+  trainLanguageModel,
+  type LanguageModelStepInfo,
+  type TrainLanguageModelOptions,
+  type TrainLanguageModelResult,
+} from './trainLanguageModel.js';
+export type { TokenStream } from './_tokens.js';

@@ -1,0 +1,138 @@
+// Next-token training of a language model on random windows of a token stream
+// (as nanoGPT samples its batches), with the token cross-entropy in nats.
+//
+// Legend: B batch, T context length, V vocabulary.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
+import { invalidField } from '../_internal/errors.js';
+import { seedSource } from '../_internal/random.js';
+import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
+import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
+import { checkFiniteLosses, type StopReason } from './_loop.js';
+import { modelGeometry, tokenArray, windowBatch, type TokenStream } from './_tokens.js';
+
+/**
+ * What {@link trainLanguageModel} reports after each step.
+ *
+ * @category Training
+ */
+export interface LanguageModelStepInfo {
+  /** Zero-based index of the step just completed. */
+  step: number;
+  /** Mean token cross-entropy of the batch, in nats (before the update). */
+  loss: number;
+  /** The same in bits per token (`loss / ln 2`). */
+  bitsPerToken: number;
+}
+
+/**
+ * Options of {@link trainLanguageModel}.
+ *
+ * @category Training
+ */
+export interface TrainLanguageModelOptions {
+  /** Number of optimizer steps. */
+  steps: number;
+  /** Window length `T`. Defaults to the model's `contextLength`. */
+  contextLength?: number;
+  /** Windows per batch. Defaults to `16`. */
+  batchSize?: number;
+  /** The optimizer; keeps its state across calls when passed again. Defaults to `tf.train.adam(1e-3)`. */
+  optimizer?: tf.Optimizer;
+  /** Label smoothing ε of the loss, in [0, 1). Defaults to `0`. */
+  labelSmoothing?: number;
+  /** Seed of the window positions; the same seed and weights give the same run (without dropout). Defaults to unseeded. */
+  seed?: number;
+  /** Called after every step; may be async (training waits). */
+  onStep?: (info: LanguageModelStepInfo) => void | Promise<void>;
+  /** Stops training after the current step when aborted. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What {@link trainLanguageModel} resolves to.
+ *
+ * @category Training
+ */
+export interface TrainLanguageModelResult {
+  /** Steps completed. */
+  steps: number;
+  /** Why training stopped (`'completed'` or `'aborted'`). */
+  stopReason: StopReason;
+  /** Loss of every step, in nats per token. */
+  history: { loss: number[] };
+}
+
+const FN = 'trainLanguageModel';
+const KEYS = ['steps', 'contextLength', 'batchSize', 'optimizer', 'labelSmoothing', 'seed', 'onStep', 'signal'] as const;
+
+/**
+ * Trains a language model to predict the next token.
+ *
+ * Each step draws `batchSize` windows at random positions of `tokens`
+ * (seeded), feeds `tokens[s … s+T-1]` and minimises the cross-entropy of
+ * `tokens[s+1 … s+T]` under the model's logits, in training mode (dropout
+ * on). A NaN or infinite loss stops training with a `NonFiniteLossError`
+ * naming the step; no tensors are leaked.
+ *
+ * @param model - A language model, ids `[B, T]` → logits `[B, T, V]` (e.g. from `buildTransformerLM`).
+ * @param tokens - The training text as token ids in `[0, V)`, at least `T + 1` of them.
+ * @param options - Steps, window, batch, optimizer; see {@link TrainLanguageModelOptions}.
+ * @returns Steps done, why training stopped, and the loss history.
+ * @throws {@link ValueError} for invalid options or tokens; `NonFiniteLossError` when the loss is not finite.
+ *
+ * @example
+ * ```ts
+ * import { buildTransformerLM } from 'tfjs-generative/attention';
+ * import { trainLanguageModel } from 'tfjs-generative/training';
+ * const lm = buildTransformerLM({ vocabSize: 8, contextLength: 16, modelDim: 16, numHeads: 2, numLayers: 1, seed: 1 });
+ * const tokens = Array.from({ length: 200 }, (_, i) => i % 8);
+ * const { history } = await trainLanguageModel(lm, tokens, { steps: 3, batchSize: 4, seed: 1 });
+ * console.log(history.loss.length); // 3
+ * ```
+ *
+ * @category Training
+ */
+export async function trainLanguageModel(
+  model: tfl.LayersModel,
+  tokens: TokenStream,
+  options: TrainLanguageModelOptions,
+): Promise<TrainLanguageModelResult> {
+  checkConfigObject(FN, options, 'options');
+  checkKnownKeys(FN, options, KEYS, 'options');
+  const { vocabSize, contextLength } = modelGeometry(FN, model, options.contextLength);
+  const steps = checkPositiveInt(FN, 'steps', options.steps);
+  const batchSize = checkPositiveInt(FN, 'batchSize', options.batchSize ?? 16);
+  const labelSmoothing = options.labelSmoothing ?? 0;
+  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
+  const { onStep, signal } = options;
+  if (onStep !== undefined && typeof onStep !== 'function') throw invalidField(FN, 'onStep', 'a function', onStep);
+  const stream = await tokenArray(FN, tokens, vocabSize, contextLength + 1);
+  const optimizer = options.optimizer ?? tf.train.adam(1e-3);
+  const rng = seedSource(seed);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const history: number[] = [];
+  let stopReason: StopReason = 'completed';
+  let step = 0;
+  for (; step < steps; step++) {
+    const starts = Array.from({ length: batchSize }, () => Math.floor(rng.next() * (stream.length - contextLength)));
+    const { x, y } = windowBatch(stream, starts, contextLength);
+    const cost = optimizer.minimize(
+      () => sparseCategoricalCrossEntropyFromLogits(y, model.apply(x, { training: true }) as tf.Tensor, { labelSmoothing }),
+      true,
+      vars,
+    )!;
+    const loss = (await cost.data())[0]!;
+    tf.dispose([x, y, cost]);
+    checkFiniteLosses(FN, step, 0, { loss });
+    history.push(loss);
+    if (onStep !== undefined) await onStep({ step, loss, bitsPerToken: loss / Math.LN2 });
+    if (signal?.aborted === true) {
+      stopReason = 'aborted';
+      step++;
+      break;
+    }
+  }
+  return { steps: step, stopReason, history: { loss: history } };
+}
