@@ -212,6 +212,16 @@ export class TransformerBlock extends tfl.layers.Layer {
     return { output, cache: attended.cache };
   }
 
+  /**
+   * The kernels whose outputs are added to the residual stream (attention
+   * output and second MLP kernel), which GPT-2 initialises smaller.
+   * @hidden
+   */
+  residualProjections(): tfl.LayerVariable[] {
+    if (this.vars === null) throw new ValueError(`${FN} '${this.name}': the layer is not built yet.`);
+    return [this.vars.attention.outputKernel, this.vars.mlpKernel2];
+  }
+
   private layerNorm(x: tf.Tensor, gamma: tfl.LayerVariable, beta: tfl.LayerVariable): tf.Tensor {
     const { mean, variance } = tf.moments(x, -1, true);
     const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.layerNormEpsilon)));

@@ -13,7 +13,7 @@ import { buildTransformerLM } from './buildTransformerLM.js';
 import { positionEmbedding } from './PositionEmbedding.js';
 import { sinusoidalPositionEncoding } from './sinusoidalPositionEncoding.js';
 import { tokenEmbedding } from './TokenEmbedding.js';
-import { transformerBlock } from './TransformerBlock.js';
+import { transformerBlock, type TransformerBlock } from './TransformerBlock.js';
 
 interface BlockCase {
   name: string; B: number; T: number; C: number; H: number; mlpRatio: number;
@@ -96,9 +96,16 @@ describe('buildTransformerLM', () => {
     expect(() => lm.predict(tf.zeros([1, 13], 'int32'))).toThrow(/at most 12 positions/);
   });
 
-  it('is causal and deterministic with a seed', () => {
+  it('is causal and deterministic with a seed, with GPT-2 initial scales', () => {
     const a = buildTransformerLM(tiny);
     const b = buildTransformerLM(tiny);
+    a.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(Array.from(b.getWeights()[i]!.dataSync())));
+    const std = (t: tf.Tensor) => Math.sqrt(tf.moments(t).variance.dataSync()[0]!);
+    const block = a.getLayer('block_1') as TransformerBlock;
+    const [outKernel, mlpKernel2] = block.residualProjections().map((v) => v.read());
+    expect(std(outKernel!)).toBeCloseTo(0.02 / Math.sqrt(4), 2);
+    expect(std(mlpKernel2!)).toBeCloseTo(0.02 / Math.sqrt(4), 2);
+    expect(std(block.getWeights()[2]!)).toBeCloseTo(0.02, 2); // query kernel
     const ids = tf.tensor2d([[1, 2, 3, 4, 5, 6]], [1, 6], 'int32');
     const changed = tf.tensor2d([[1, 2, 3, 9, 9, 9]], [1, 6], 'int32');
     const ya = a.predict(ids) as tf.Tensor;

@@ -12,7 +12,7 @@ import { checkNonNegativeInt, checkOneOf, checkPositiveInt, checkPositiveNumber 
 import { normal002 } from './_initializers.js';
 import { positionEmbedding } from './PositionEmbedding.js';
 import { tokenEmbedding } from './TokenEmbedding.js';
-import { transformerBlock, type TransformerActivation } from './TransformerBlock.js';
+import { transformerBlock, type TransformerActivation, type TransformerBlock } from './TransformerBlock.js';
 
 /**
  * Configuration of {@link buildTransformerLM}.
@@ -143,13 +143,11 @@ function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V 
 }
 
 /** GPT-2: residual projections (attention output, MLP output) start at N(0, 0.02/√(2L)). */
-function scaleResidualProjections(block: tfl.layers.Layer, std: number, seed: number | undefined): void {
-  const names = ['attention/attention_output/kernel', 'mlp/dense_2/kernel'];
-  for (const [i, w] of block.weights.entries()) {
-    if (!names.some((n) => w.name.endsWith(n))) continue;
+function scaleResidualProjections(block: TransformerBlock, std: number, seed: number | undefined): void {
+  block.residualProjections().forEach((w, i) => {
     const init = normal002(seed === undefined ? undefined : weightSeed(seed, i));
     const scaled = tf.tidy(() => tf.mul(init.apply(w.shape), std / 0.02));
     w.write(scaled);
     scaled.dispose();
-  }
+  });
 }

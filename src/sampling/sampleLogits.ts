@@ -88,7 +88,7 @@ export function sampleRows(rows: tf.Tensor2D, { temperature, topK, topP }: Resol
   if (temperature === 0) return tf.cast(tf.argMax(rows, 1), 'int32') as tf.Tensor1D;
   const k = Math.min(topK ?? v, v);
   const scaled = tf.div(rows, temperature) as tf.Tensor2D;
-  if (k === v && topP >= 1) return tf.reshape(tf.multinomial(scaled, 1, seed), [b]) as tf.Tensor1D;
+  if (k === v && topP >= 1) return gumbelArgMax(scaled, seed);
   const { values, indices } = tf.topk(scaled, k); // [B, K], sorted descending
   let candidates: tf.Tensor2D = values;
   if (topP < 1) {
@@ -96,6 +96,21 @@ export function sampleRows(rows: tf.Tensor2D, { temperature, topK, topP }: Resol
     const before = tf.cumsum(tf.softmax(values), 1, true); // exclusive cumulative mass [B, K]
     candidates = tf.where(tf.less(before, topP), values, tf.fill([b, k], -Infinity)) as tf.Tensor2D;
   }
-  const choice = tf.multinomial(candidates, 1, seed); // [B, 1] index into the candidates
-  return tf.reshape(tf.gather(indices, choice, 1, 1), [b]) as tf.Tensor1D;
+  const choice = gumbelArgMax(candidates, seed); // [B] index into each row's candidates
+  // indices[r, choice[r]] as a flat gather (gather with batchDims reads out of bounds on tfjs-backend-wasm 4.22).
+  const flat = tf.add(tf.mul(tf.range(0, b, 1, 'int32'), tf.scalar(k, 'int32')), choice); // [B]
+  return tf.gather(tf.reshape(indices, [b * k]), flat) as tf.Tensor1D;
+}
+
+/**
+ * One categorical draw per row by the Gumbel-max trick: `argmax(l + g)` with
+ * `g = -log(-log(u))`, `u ~ U(0, 1)`, is distributed as `softmax(l)`
+ * (Gumbel 1954; Maddison et al. 2014). Unlike `tf.multinomial`, whose seeded
+ * draw repeats the same uniform number on every row, each row gets its own.
+ * Rows of `-∞` are never chosen.
+ */
+function gumbelArgMax(logits: tf.Tensor2D, seed: number | undefined): tf.Tensor1D {
+  const u = tf.randomUniform(logits.shape, 1e-20, 1, 'float32', seed);
+  const gumbel = tf.neg(tf.log(tf.neg(tf.log(u))));
+  return tf.cast(tf.argMax(tf.add(logits, gumbel), 1), 'int32') as tf.Tensor1D;
 }

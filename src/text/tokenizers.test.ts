@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { byteTokenizer } from './byteTokenizer.js';
+import { charTokenizer } from './charTokenizer.js';
+
+describe('charTokenizer', () => {
+  it('round-trips text, sorts its vocabulary by code point, counts emoji as one character', () => {
+    const text = 'To be, or not to be 🙂 — ça va';
+    const tok = charTokenizer(text);
+    expect(tok.decode(tok.encode(text))).toBe(text);
+    expect(tok.vocabulary).toEqual([...tok.vocabulary].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!));
+    expect(tok.vocabSize).toBe(new Set(Array.from(text)).size);
+    expect(tok.encode('🙂')).toHaveLength(1);
+    const again = charTokenizer(tok.toJSON());
+    expect(again.encode(text)).toEqual(tok.encode(text));
+  });
+
+  it('names unknown characters and bad ids', () => {
+    const tok = charTokenizer('abc');
+    expect(() => tok.encode('abz')).toThrow(/CharTokenizer\.encode: the character "z" \(U\+007A\) at position 2 is not in the vocabulary of 3 characters/);
+    expect(() => tok.decode([0, 3])).toThrow(/invalid `ids`: expected integers in \[0, 3\), received "3 at index 1"/);
+    expect(() => charTokenizer('')).toThrow(/charTokenizer: invalid `text`: expected a non-empty string/);
+  });
+});
+
+describe('byteTokenizer', () => {
+  it('round-trips any text through UTF-8 bytes, and decodes a stream split inside a character', () => {
+    const tok = byteTokenizer();
+    const text = 'héllo ✓ 🙂';
+    const ids = tok.encode(text);
+    expect(ids).toEqual(Array.from(Buffer.from(text, 'utf8')));
+    expect(tok.decode(ids)).toBe(text);
+    const stream = tok.streamDecoder();
+    const pieces = ids.map((id) => stream.decode([id]));
+    expect(pieces.join('') + stream.flush()).toBe(text);
+    expect(pieces[1]).toBe(''); // first byte of "é" held until the second arrives
+    expect(tok.decode([0xff])).toBe('\ufffd');
+    expect(() => tok.decode([256])).toThrow(/ByteTokenizer\.decode: invalid `ids`: expected integers in \[0, 256\), received "256 at index 0"/);
+  });
+});
