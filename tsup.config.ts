@@ -4,6 +4,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    'attention/index': 'src/attention/index.ts',
+    'text/index': 'src/text/index.ts',
     'gan/index': 'src/gan/index.ts',
     'losses/index': 'src/losses/index.ts',
     'training/index': 'src/training/index.ts',

@@ -40,6 +40,10 @@ describe('tree shaking', () => {
       'hingeDiscriminatorLoss',
       'node:fs',
       'registerClass',
+      'MultiHeadAttention',
+      'TransformerBlock',
+      'generate',
+      'charTokenizer',
     ]) {
       expect(code, `bundle should not contain ${name}`).not.toContain(name);
     }
@@ -50,6 +54,14 @@ describe('tree shaking', () => {
     // Measured 3.6 kB when written; the ceiling leaves room for growth, not for a leak
     // of another capability (trainGAN alone adds more than that).
     expect(code.length).toBeLessThan(6_000);
+  });
+
+  it('a consumer of multiHeadAttention alone gets no GAN, LM, generation or training code', async () => {
+    const code = await bundle("import { multiHeadAttention } from 'tfjs-generative'; console.log(multiHeadAttention);", false);
+    expect(code).toMatch(/MultiHeadAttention = class extends/);
+    for (const name of ['buildDCGAN', 'TransformerBlock', 'TokenEmbedding', 'buildTransformerLM', 'trainLanguageModel', 'sampleLogits', 'registerClass', 'node:fs']) {
+      expect(code, `bundle should not contain ${name}`).not.toContain(name);
+    }
   });
 
   it('a consumer of the losses alone gets no model code', async () => {

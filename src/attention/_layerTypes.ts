@@ -12,5 +12,5 @@ export type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Laye
 /** Keyword arguments of `Layer.call`. @hidden */
 export type Kwargs = Parameters<tfl.layers.Layer['call']>[1];
 
-/** A shape as tfjs-layers writes it (`null` for unknown sizes). @hidden */
-export type Shape = (number | null)[];
+/** A shape as tfjs-layers writes it (`null` for unknown sizes). */
+export type Shape = tfl.Shape;

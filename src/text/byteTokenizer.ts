@@ -4,6 +4,18 @@ import { invalidField } from '../_internal/errors.js';
 import type { Tokenizer } from './types.js';
 
 /**
+ * Decodes a stream of byte tokens as they come (see {@link ByteTokenizer.streamDecoder}).
+ *
+ * @category Text
+ */
+export interface ByteStreamDecoder {
+  /** Text of these bytes; bytes of a character not yet complete are held for the next call. */
+  decode(ids: ArrayLike<number>): string;
+  /** Text of the bytes still held (U+FFFD for an incomplete character); ends the stream. */
+  flush(): string;
+}
+
+/**
  * A byte tokenizer, which can also decode a stream token by token.
  *
  * @category Text
@@ -13,7 +25,7 @@ export interface ByteTokenizer extends Tokenizer {
    * A decoder for streaming: feed ids as they come; bytes of a character
    * split across calls are held until the character is complete.
    */
-  streamDecoder(): { decode(ids: ArrayLike<number>): string; flush(): string };
+  streamDecoder(): ByteStreamDecoder;
 }
 
 /**

@@ -15,6 +15,7 @@ export {
 } from './evaluateLanguageModel.js';
 export {
   trainLanguageModel,
+  type LanguageModelHistory,
   type LanguageModelStepInfo,
   type TrainLanguageModelOptions,
   type TrainLanguageModelResult,

@@ -60,8 +60,18 @@ export interface TrainLanguageModelResult {
   steps: number;
   /** Why training stopped (`'completed'` or `'aborted'`). */
   stopReason: StopReason;
+  /** Per-step losses. */
+  history: LanguageModelHistory;
+}
+
+/**
+ * The losses of a {@link trainLanguageModel} run.
+ *
+ * @category Training
+ */
+export interface LanguageModelHistory {
   /** Loss of every step, in nats per token. */
-  history: { loss: number[] };
+  loss: number[];
 }
 
 const FN = 'trainLanguageModel';
