@@ -12,6 +12,7 @@ import { checkNonNegativeInt, checkOneOf, checkPositiveInt, checkPositiveNumber,
 import { multiHeadAttentionForward, type KeyValueCache } from './_attentionCore.js';
 import { addAttentionWeights, readAttentionWeights, type AttentionVariables } from './_attentionWeights.js';
 import type { Kwargs, LayerArgs, Shape } from './_layerTypes.js';
+import { layerNormalize } from './_layerNorm.js';
 
 /**
  * Activations of the {@link TransformerBlock} MLP: `'gelu'` (exact, with erf,
@@ -223,9 +224,7 @@ export class TransformerBlock extends tfl.layers.Layer {
   }
 
   private layerNorm(x: tf.Tensor, gamma: tfl.LayerVariable, beta: tfl.LayerVariable): tf.Tensor {
-    const { mean, variance } = tf.moments(x, -1, true);
-    const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.layerNormEpsilon)));
-    return tf.add(tf.mul(normed, gamma.read()), beta.read());
+    return layerNormalize(x, gamma.read(), beta.read(), this.layerNormEpsilon);
   }
 
   private activate(x: tf.Tensor): tf.Tensor {

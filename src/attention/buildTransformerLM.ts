@@ -10,6 +10,7 @@ import { invalidField, ValueError } from '../_internal/errors.js';
 import { weightSeed } from '../_internal/initializers.js';
 import { checkNonNegativeInt, checkOneOf, checkPositiveInt, checkPositiveNumber } from '../_internal/validate.js';
 import { normal002 } from './_initializers.js';
+import { layerNorm } from './LayerNorm.js';
 import { positionEmbedding } from './PositionEmbedding.js';
 import { tokenEmbedding } from './TokenEmbedding.js';
 import { transformerBlock, type TransformerActivation, type TransformerBlock } from './TransformerBlock.js';
@@ -130,7 +131,7 @@ export function buildTransformerLM(config: TransformerLMConfig): tfl.LayersModel
     x = block.apply(x) as tfl.SymbolicTensor;
     scaleResidualProjections(block, residualStd, s(200 + i));
   }
-  x = tfl.layers.layerNormalization({ epsilon: 1e-5, name: LM_LAYER_NAMES.finalNorm }).apply(x) as tfl.SymbolicTensor;
+  x = layerNorm({ epsilon: 1e-5, name: LM_LAYER_NAMES.finalNorm }).apply(x) as tfl.SymbolicTensor;
   const logits = tieEmbeddings
     ? (embedding.apply(x) as tfl.SymbolicTensor) // [B, T, V]
     : (tfl.layers.dense({ units: vocabSize, name: LM_LAYER_NAMES.head, kernelInitializer: normal002(s(3)) }).apply(x) as tfl.SymbolicTensor);

@@ -5,6 +5,7 @@ export {
   type MultiHeadAttentionArgs,
   type MultiHeadAttentionCallOptions,
 } from './MultiHeadAttention.js';
+export { LayerNorm, layerNorm, type LayerNormArgs } from './LayerNorm.js';
 export { PositionEmbedding, positionEmbedding, type PositionEmbeddingArgs } from './PositionEmbedding.js';
 export {
   scaledDotProductAttention,

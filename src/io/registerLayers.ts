@@ -2,6 +2,7 @@
 // Nothing registers at module load (that would defeat tree shaking); call
 // registerLayers(), or import 'tfjs-generative/register' once.
 import * as tf from '@tensorflow/tfjs-core';
+import { LayerNorm } from '../attention/LayerNorm.js';
 import { MultiHeadAttention } from '../attention/MultiHeadAttention.js';
 import { PositionEmbedding } from '../attention/PositionEmbedding.js';
 import { TokenEmbedding } from '../attention/TokenEmbedding.js';
@@ -20,6 +21,7 @@ export type SerializableLayerClass = Parameters<typeof tf.serialization.register
  * @hidden
  */
 const LIBRARY_LAYERS: readonly SerializableLayerClass[] = [
+  LayerNorm,
   MultiHeadAttention,
   PositionEmbedding,
   TokenEmbedding,

@@ -12,10 +12,29 @@ export interface WasmBackendLike {
   disposeData(dataId: tf.DataId, force?: boolean): boolean;
 }
 
-type KernelFn = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }) => tf.TensorInfo;
-
 /** @hidden */
+export type KernelFn = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }) => tf.TensorInfo;
+
+/** The backend's own kernels that the kit replaces, kept so the replacements can call them. */
+const originals = new Map<string, KernelFn>();
+
+/**
+ * Remembers the backend's own kernel `name` before the kit replaces it.
+ * @hidden
+ */
+export function keepOriginalKernel(name: string): void {
+  if (originals.has(name)) return;
+  const kernel = tf.getKernel(name, 'wasm');
+  if (kernel !== undefined) originals.set(name, kernel.kernelFunc as unknown as KernelFn);
+}
+
+/**
+ * The wasm backend's own kernel `name` (the original, where the kit replaced it).
+ * @hidden
+ */
 export function wasmKernel(name: string): KernelFn {
+  const original = originals.get(name);
+  if (original !== undefined) return original;
   const kernel = tf.getKernel(name, 'wasm');
   if (kernel === undefined) throw new Error(`tfjs-generative/wasm: the wasm backend has no ${name} kernel.`);
   return kernel.kernelFunc as unknown as KernelFn;

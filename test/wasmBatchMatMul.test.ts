@@ -1,0 +1,63 @@
+// registerWasmKernels' BatchMatMul against the cpu backend: every transpose
+// combination, batched and broadcast batches, odd sizes, the folded path
+// (batched left, shared right), tiny slices left to the backend, and gradients.
+//
+// Legend: B batch, M×K left, K×N right.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { expectAllClose, expectNoLeaks, runOn, useBackend } from './backends.js';
+import { registerWasmKernels } from '../src/wasm/registerWasmKernels.js';
+
+interface Case { a: number[]; b: number[]; ta: boolean; tb: boolean }
+const CASES: Case[] = [];
+for (const [a, b] of [
+  [[37, 19], [19, 23]], // plain 2-D
+  [[3, 37, 19], [3, 19, 23]], // batched
+  [[2, 3, 33, 17], [2, 3, 17, 9]], // rank 4 (attention)
+  [[5, 40, 31], [31, 7]], // batched left, shared right: folded into one product
+  [[5, 40, 31], [1, 31, 7]], // the same with an explicit batch of 1
+  [[1, 40, 31], [4, 31, 29]], // shared left, batched right
+  [[6, 3, 4], [6, 4, 5]], // slices too small for XNNPACK: left to the backend
+  [[1, 1], [1, 1]],
+] as const) {
+  for (const ta of [false, true]) {
+    for (const tb of [false, true]) {
+      const swap = (s: readonly number[], t: boolean) => (t ? [...s.slice(0, -2), s[s.length - 1]!, s[s.length - 2]!] : [...s]);
+      CASES.push({ a: swap(a, ta), b: swap(b, tb), ta, tb });
+    }
+  }
+}
+
+describe('registerWasmKernels BatchMatMul', () => {
+  useBackend('wasm');
+
+  it.each(CASES)('matches cpu, values and gradients: a $a (transposed $ta) · b $b (transposed $tb)', async ({ a, b, ta, tb }) => {
+    registerWasmKernels();
+    const x = tf.randomNormal(a, 0, 1, 'float32', 21);
+    const y = tf.randomNormal(b, 0, 1, 'float32', 22);
+    // tfjs-core's BatchMatMul gradient does not sum over a broadcast batch (on any
+    // backend), so gradients are compared only where both batches agree.
+    const broadcast = a.slice(0, -2).join() !== b.slice(0, -2).join();
+    const fn = (p: tf.Tensor, q: tf.Tensor) => {
+      const out = tf.matMul(p, q, ta, tb);
+      if (broadcast) return [out];
+      const w = tf.sin(tf.reshape(tf.range(0, out.size), out.shape));
+      return [out, ...tf.grads((u: tf.Tensor, v: tf.Tensor) => tf.sum(tf.mul(tf.matMul(u, v, ta, tb), w)))([p, q])];
+    };
+    const cpu = await runOn('cpu', [x, y], fn);
+    const wasm = await runOn('wasm', [x, y], fn);
+    cpu.forEach((c, i) => expectAllClose(wasm[i]!, c, 1e-5));
+    tf.dispose([x, y]);
+  });
+
+  it('gives the backend\'s own error for mismatched inner sizes, and leaks nothing', async () => {
+    registerWasmKernels();
+    await tf.setBackend('wasm');
+    expect(() => tf.matMul(tf.zeros([2, 3, 4]), tf.zeros([2, 5, 6]))).toThrow(/inner shapes/);
+    const p = tf.randomNormal([4, 2, 30, 16]);
+    const q = tf.randomNormal([4, 2, 30, 16]);
+    expectNoLeaks(() => tf.grads((u: tf.Tensor, v: tf.Tensor) => tf.sum(tf.matMul(u, v, false, true)))([p, q]));
+    tf.dispose([p, q]);
+  });
+});
