@@ -1,26 +1,37 @@
 /**
  * Benchmarks, side by side in one run (never in tests):
  *
- *   npm run bench                # all workloads
- *   npm run bench -- --quick     # fewer repetitions
- *   npm run bench -- --with-cpu  # also a whole DCGAN step on cpu (minutes)
+ *   npm run bench                       # all workloads
+ *   npm run bench -- --quick            # fewer repetitions
+ *   npm run bench -- --with-cpu         # also a whole DCGAN step on cpu (minutes)
+ *   npm run bench -- --only generation  # one section: conv, dcgan, attention, generation
  *
  * 1. The filter gradient of a DCGAN-sized convolution (x [64, 14, 14, 32],
  *    4×4 stride 2, 64 filters): cpu backend against wasm with the library's kernel
  *    (stock wasm 4.22 has no such kernel at all).
  * 2. One MNIST DCGAN training step (D + G, batch 64, 32 filters): cpu against
  *    wasm + kernels, and PyTorch on the same model where /usr/bin/python3 has torch.
+ * 3. Causal multi-head self-attention forward + backward (batch 8, length 256,
+ *    width 256, 4 heads): stock wasm, wasm + kernels, and PyTorch.
+ * 4. Text generation from a GPT-style model (context 512, width 128, 4 layers):
+ *    tokens per second with the key/value cache against re-running the window,
+ *    for 128, 256 and 512 tokens.
+ *
+ * Lines comparing with PyTorch read `NAME: tfjs-generative X ms, torch Y ms, ratio R`.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { buildDCGAN, trainGAN } from 'tfjs-generative';
+import { buildDCGAN, buildTransformerLM, generate, multiHeadAttention, trainGAN } from 'tfjs-generative';
 import { registerWasmKernels } from 'tfjs-generative/wasm';
 
 const quick = process.argv.includes('--quick');
 const withCpu = process.argv.includes('--with-cpu');
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;
+const run = (section: string) => only === undefined || only === section;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function timeMs(fn: () => Promise<void> | void, reps: number, warmUp = true): Promise<number> {
@@ -62,10 +73,11 @@ async function dcganStep(backend: string, reps: number): Promise<number> {
   return ms;
 }
 
-function torchDcganStep(): number | null {
+/** Runs a PyTorch reference script; its ms per step, or null where torch is missing. */
+function torchMs(script: string, ...args: string[]): number | null {
   if (!existsSync('/usr/bin/python3')) return null;
   try {
-    const out = execFileSync('/usr/bin/python3', ['bench/torch_dcgan.py'], {
+    const out = execFileSync('/usr/bin/python3', [script, ...args], {
       env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
       stdio: ['ignore', 'pipe', 'ignore'],
     }).toString();
@@ -76,22 +88,76 @@ function torchDcganStep(): number | null {
   }
 }
 
+function torchLine(name: string, ours: number, torch: number | null): string {
+  return torch === null
+    ? `${name}: tfjs-generative ${ours.toFixed(1)} ms, torch not available`
+    : `${name}: tfjs-generative ${ours.toFixed(1)} ms, torch ${torch.toFixed(1)} ms, ratio ${(ours / torch).toFixed(2)}`;
+}
+
+/** Causal self-attention forward + backward (input and weight gradients), batch 8, length 256, width 256, 4 heads. */
+async function attentionStep(backend: string, reps: number): Promise<number> {
+  await tf.setBackend(backend);
+  const mha = multiHeadAttention({ numHeads: 4, keyDim: 64, seed: 1 });
+  const x = tf.randomNormal([8, 256, 256], 0, 1, 'float32', 1);
+  const r = tf.randomNormal([8, 256, 256], 0, 1, 'float32', 2);
+  mha.apply(x, { useCausalMask: true });
+  const weights = mha.trainableWeights.map((w) => w.read() as tf.Variable);
+  const ms = await timeMs(async () => {
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(mha.apply(x, { useCausalMask: true }) as tf.Tensor, r)) as tf.Scalar, weights);
+    await value.data();
+    tf.dispose([value, ...Object.values(grads)]);
+  }, reps);
+  tf.dispose([x, r]);
+  mha.dispose();
+  return ms;
+}
+
+/** Tokens per second generating `count` tokens from one, cached and uncached. */
+async function generationRates(count: number): Promise<{ cached: number; uncached: number }> {
+  await tf.setBackend('wasm');
+  const lm = buildTransformerLM({ vocabSize: 256, contextLength: 512, modelDim: 128, numHeads: 4, numLayers: 4, seed: 1 });
+  await generate(lm, [1], { maxNewTokens: 4, temperature: 0 }); // warm-up
+  await generate(lm, [1], { maxNewTokens: 4, temperature: 0, useCache: false });
+  const rate = async (useCache: boolean) => {
+    const t0 = performance.now();
+    await generate(lm, [1], { maxNewTokens: count - 1, temperature: 0, useCache });
+    return (count - 1) / ((performance.now() - t0) / 1000);
+  };
+  const cached = await rate(true);
+  const uncached = await rate(false);
+  lm.dispose();
+  return { cached, uncached };
+}
+
 async function main(): Promise<void> {
   registerWasmKernels();
   log(`tfjs-core ${tf.version_core}; ${quick ? 'quick' : 'full'} run`);
 
-  const gradCpu = await filterGradient('cpu', 1);
-  const gradWasm = await filterGradient('wasm', quick ? 3 : 10);
-  log(`conv filter gradient [64,14,14,32]→64, 4×4/2: wasm+kernels ${gradWasm.toFixed(1)} ms, cpu ${gradCpu.toFixed(0)} ms, speed-up ${(gradCpu / gradWasm).toFixed(0)}×`);
+  if (run('conv')) {
+    const gradCpu = await filterGradient('cpu', 1);
+    const gradWasm = await filterGradient('wasm', quick ? 3 : 10);
+    log(`conv filter gradient [64,14,14,32]→64, 4×4/2: wasm+kernels ${gradWasm.toFixed(1)} ms, cpu ${gradCpu.toFixed(0)} ms, speed-up ${(gradCpu / gradWasm).toFixed(0)}×`);
+  }
 
-  const stepWasm = await dcganStep('wasm', quick ? 3 : 10);
-  const stepCpu = withCpu ? await dcganStep('cpu', 1) : null;
-  const torch = torchDcganStep();
-  log(
-    `mnist-dcgan step (B 64, 32 filters): wasm+kernels ${stepWasm.toFixed(0)} ms` +
-      (stepCpu === null ? '; cpu skipped (--with-cpu)' : `, cpu ${stepCpu.toFixed(0)} ms, speed-up ${(stepCpu / stepWasm).toFixed(0)}×`) +
-      (torch === null ? '; torch not available' : `; torch ${torch.toFixed(0)} ms, ratio ${(stepWasm / torch).toFixed(2)}`),
-  );
+  if (run('dcgan')) {
+    const stepWasm = await dcganStep('wasm', quick ? 3 : 10);
+    const stepCpu = withCpu ? await dcganStep('cpu', 1) : null;
+    log(torchLine('mnist-dcgan-step (B 64, 32 filters, wasm+kernels)', stepWasm, torchMs('bench/torch_dcgan.py')));
+    if (stepCpu !== null) log(`  cpu backend: ${stepCpu.toFixed(0)} ms (wasm+kernels ${(stepCpu / stepWasm).toFixed(0)}× faster)`);
+  }
+
+  if (run('attention')) {
+    const reps = quick ? 3 : 10;
+    const kit = await attentionStep('wasm', reps);
+    log(torchLine('causal-attention-fwd-bwd (B 8, T 256, C 256, 4 heads, wasm+kernels)', kit, torchMs('bench/torch_attention.py', String(reps * 2))));
+  }
+
+  if (run('generation')) {
+    for (const count of [128, 256, 512]) {
+      const { cached, uncached } = await generationRates(count);
+      log(`generation of ${count} tokens (context 512, C 128, 4 layers, wasm+kernels): cached ${cached.toFixed(1)} tokens/s, uncached ${uncached.toFixed(1)} tokens/s, speed-up ${(cached / uncached).toFixed(1)}×`);
+    }
+  }
 }
 
 main().catch((error: unknown) => {

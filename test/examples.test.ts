@@ -38,4 +38,27 @@ describe('examples', () => {
     }
     expect(existsSync(join(dir, 'dcgan-mnist-generator', 'model.json'))).toBe(true);
   });
+
+  it.each(['cpu', 'wasm'])('char-transformer.ts trains, evaluates, streams text, and reloads on %s', async (backend) => {
+    const dir = join(out, `char-${backend}`);
+    const stdout = await example('char-transformer.ts', [
+      '--backend', backend, '--steps', '3', '--batch-size', '2', '--context', '16', '--model-dim', '16', '--heads', '2',
+      '--layers', '1', '--generate', '20', '--out', dir,
+    ]);
+    expect(stdout).toContain(`backend: ${backend}`);
+    const before = Number(/held-out before training: ([\d.]+) bits per character/.exec(stdout)?.[1]);
+    const after = Number(/held-out after training: ([\d.]+) bits per character/.exec(stdout)?.[1]);
+    expect(before).toBeGreaterThan(after);
+    expect(stdout).toMatch(/generation: cached [\d.]+ tokens\/s, uncached [\d.]+ tokens\/s \([\d.]+x\); same text: yes/);
+    expect(stdout).toContain('the reloaded model generates the same text: yes');
+    expect(existsSync(join(dir, 'char-transformer', 'vocabulary.json'))).toBe(true);
+  });
+
+  it('custom-attention.ts trains a cross-attention model that beats chance', async () => {
+    const stdout = await example('custom-attention.ts', ['--backend', 'wasm', '--epochs', '10', '--train', '2000']);
+    const acc = Number(/cross-attention model: .* held-out accuracy ([\d.]+)%/.exec(stdout)?.[1]);
+    expect(acc).toBeGreaterThan(60); // chance is 12.5%; 92.8% when written
+    expect(stdout).toMatch(/MLP baseline: .* held-out accuracy [\d.]+%/);
+    expect(stdout).toMatch(/mean attention weight on the best-matching memory: [\d.]+/);
+  });
 });
