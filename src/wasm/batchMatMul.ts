@@ -11,8 +11,13 @@ import { wasmKernel, type WasmBackendLike } from './_wasmBackend.js';
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap };
 
-/** Below this many multiply-adds per slice, the per-call cost of XNNPACK outweighs its speed. */
+/**
+ * Below this many multiply-adds per slice, or this many rows, the cost of an
+ * XNNPACK call (which packs the right operand anew for every fresh tensor)
+ * outweighs its speed, and the backend's own loop is used.
+ */
 const MIN_SLICE_WORK = 2048;
+const MIN_SLICE_ROWS = 8;
 
 /**
  * `a [..., M, K] · b [..., K, N]` (either transposed by its attribute), the
@@ -37,7 +42,7 @@ export function batchMatMul(args: Args): tf.TensorInfo {
   const batchB = product(batchShapeB);
   // Leave invalid shapes (for the backend's own error) and uncommon broadcasts to the backend.
   if (k !== kb || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return original(args);
-  if (batchA === batchB && batchA > 1 && m * k * n < MIN_SLICE_WORK) return original(args);
+  if (batchB > 1 && (m * k * n < MIN_SLICE_WORK || m < MIN_SLICE_ROWS)) return original(args);
   const outShape = [...tf.broadcast_util.assertAndGetBroadcastShape(batchShapeA, batchShapeB), m, n];
 
   const temps: tf.TensorInfo[] = [];
