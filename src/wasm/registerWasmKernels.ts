@@ -9,6 +9,7 @@ import { keepOriginalKernel } from './_wasmBackend.js';
 import { batchMatMul } from './batchMatMul.js';
 import { conv2DBackpropFilter } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInput } from './conv2DBackpropInput.js';
+import { sum } from './sum.js';
 import { tile } from './tile.js';
 
 const TESTED_CORE = /^4\.22\./;
@@ -16,6 +17,7 @@ const KERNELS: readonly tf.KernelConfig[] = [
   { kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: batchMatMul as unknown as tf.KernelFunc },
   { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc },
   { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput as unknown as tf.KernelFunc },
+  { kernelName: 'Sum', backendName: 'wasm', kernelFunc: sum as unknown as tf.KernelFunc },
   { kernelName: 'Tile', backendName: 'wasm', kernelFunc: tile as unknown as tf.KernelFunc },
 ];
 
@@ -35,7 +37,9 @@ let installed = false;
  * rest (every matmul gradient, every attention product): transposes go to the
  * backend's Transpose kernel and batches are folded or sliced into batch-1
  * products (a small character transformer's training step: 588 → 115 ms,
- * with the `LayerNorm` of `tfjs-generative/attention`). Results match the cpu
+ * with the `LayerNorm` of `tfjs-generative/attention`), and `Sum` over
+ * leading axes (bias and batch-norm gradients), which the stock kernel runs
+ * after a full transposed copy. Results match the cpu
  * backend (to float tolerance for the convolutions and matmuls, exactly for
  * Tile; tested on strides 1–3, `same`/`valid`/explicit padding, odd sizes,
  * every transpose combination and broadcast batches).

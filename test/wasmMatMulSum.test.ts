@@ -1,4 +1,4 @@
-// registerWasmKernels' BatchMatMul against the cpu backend: every transpose
+// registerWasmKernels' BatchMatMul and Sum against the cpu backend: every transpose
 // combination, batched and broadcast batches, odd sizes, the folded path
 // (batched left, shared right), tiny slices left to the backend, and gradients.
 //
@@ -59,5 +59,30 @@ describe('registerWasmKernels BatchMatMul', () => {
     const q = tf.randomNormal([4, 2, 30, 16]);
     expectNoLeaks(() => tf.grads((u: tf.Tensor, v: tf.Tensor) => tf.sum(tf.matMul(u, v, false, true)))([p, q]));
     tf.dispose([p, q]);
+  });
+});
+
+describe('registerWasmKernels Sum', () => {
+  useBackend('wasm');
+
+  it.each<[number[], number | number[], boolean]>([
+    [[37, 19], 0, false],
+    [[4, 5, 6, 7], [0, 1, 2], true],
+    [[4, 5, 6, 7], [1, 0], false],
+    [[3, 8], -2, true],
+    [[4, 5, 6], [1, 2], false], // trailing axes: the backend's own kernel
+    [[4, 5, 6], [0, 2], false], // not contiguous: the backend's own kernel
+    [[6, 7], [0, 1], false], // everything
+  ])('matches cpu: x %j, axis %j, keepDims %s', async (shape, axis, keepDims) => {
+    registerWasmKernels();
+    const x = tf.randomNormal(shape, 0, 1, 'float32', 31);
+    const cpu = await runOn('cpu', [x], (t) => [tf.sum(t, axis, keepDims)]);
+    const wasm = await runOn('wasm', [x], (t) => {
+      const y = tf.sum(t, axis, keepDims);
+      expect(y.shape).toEqual(tf.tidy(() => tf.sum(tf.zeros(shape), axis, keepDims).shape));
+      return [y];
+    });
+    expectAllClose(wasm[0]!, cpu[0]!, 1e-5);
+    x.dispose();
   });
 });
