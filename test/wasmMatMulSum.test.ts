@@ -86,3 +86,24 @@ describe('registerWasmKernels Sum', () => {
     x.dispose();
   });
 });
+
+describe('registerWasmKernels UnsortedSegmentSum', () => {
+  useBackend('wasm');
+
+  it('matches cpu, drops ids outside [0, S), and lets tf.layers.embedding-style gathers train', async () => {
+    registerWasmKernels();
+    expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBeDefined();
+    const x = tf.randomNormal([7, 3, 2], 0, 1, 'float32', 41);
+    const ids = tf.tensor1d([4, 0, 4, -1, 2, 9, 0], 'int32');
+    const fn = (a: tf.Tensor, b: tf.Tensor) => [tf.unsortedSegmentSum(a, b as tf.Tensor1D, 5)];
+    const cpu = await runOn('cpu', [x, ids], fn);
+    const wasm = await runOn('wasm', [x, ids], fn);
+    expectAllClose(wasm[0]!, cpu[0]!, 1e-6);
+    await tf.setBackend('wasm');
+    const table = tf.randomNormal([6, 4], 0, 1, 'float32', 42);
+    const rows = tf.tensor2d([[1, 5, 1], [0, 1, 3]], [2, 3], 'int32');
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.gather(t, rows)))(table); // needs UnsortedSegmentSum
+    expect(Array.from(g.dataSync())).toEqual([1, 1, 1, 1, 3, 3, 3, 3, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1]);
+    tf.dispose([x, ids, table, rows, g]);
+  });
+});

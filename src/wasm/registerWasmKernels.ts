@@ -11,6 +11,7 @@ import { conv2DBackpropFilter } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInput } from './conv2DBackpropInput.js';
 import { sum } from './sum.js';
 import { tile } from './tile.js';
+import { unsortedSegmentSum } from './unsortedSegmentSum.js';
 
 const TESTED_CORE = /^4\.22\./;
 const KERNELS: readonly tf.KernelConfig[] = [
@@ -19,6 +20,7 @@ const KERNELS: readonly tf.KernelConfig[] = [
   { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput as unknown as tf.KernelFunc },
   { kernelName: 'Sum', backendName: 'wasm', kernelFunc: sum as unknown as tf.KernelFunc },
   { kernelName: 'Tile', backendName: 'wasm', kernelFunc: tile as unknown as tf.KernelFunc },
+  { kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum as unknown as tf.KernelFunc },
 ];
 
 let installed = false;
@@ -39,7 +41,8 @@ let installed = false;
  * products (a small character transformer's training step: 588 → 115 ms,
  * with the `LayerNorm` of `tfjs-generative/attention`), and `Sum` over
  * leading axes (bias and batch-norm gradients), which the stock kernel runs
- * after a full transposed copy. Results match the cpu
+ * after a full transposed copy. And it adds `UnsortedSegmentSum` (tfjs#8082),
+ * the gradient of `gather`, so that `tf.layers.embedding` trains on wasm. Results match the cpu
  * backend (to float tolerance for the convolutions and matmuls, exactly for
  * Tile; tested on strides 1–3, `same`/`valid`/explicit padding, odd sizes,
  * every transpose combination and broadcast batches).
