@@ -6,6 +6,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'attention/index': 'src/attention/index.ts',
     'text/index': 'src/text/index.ts',
+    'audio/index': 'src/audio/index.ts',
     'gan/index': 'src/gan/index.ts',
     'losses/index': 'src/losses/index.ts',
     'training/index': 'src/training/index.ts',

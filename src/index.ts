@@ -11,6 +11,7 @@
  */
 export { NonFiniteLossError, NotImplementedError, ValueError } from './_internal/errors.js';
 export * from './attention/index.js';
+export * from './audio/index.js';
 export * from './gan/index.js';
 export * from './io/index.js';
 export * from './losses/index.js';

@@ -1,7 +1,7 @@
 // Layer normalization over the last axis: Ba et al. 2016, https://arxiv.org/abs/1607.06450.
 //
 // Legend: C normalized width.
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
@@ -65,7 +65,7 @@ export class LayerNorm extends tfl.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-    return layerNormalize(x, this.gamma!.read(), this.beta!.read(), this.epsilon);
+    return tf.tidy(() => layerNormalize(x, this.gamma!.read(), this.beta!.read(), this.epsilon));
   }
 
   override getConfig(): tf.serialization.ConfigDict {

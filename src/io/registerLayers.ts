@@ -7,6 +7,8 @@ import { MultiHeadAttention } from '../attention/MultiHeadAttention.js';
 import { PositionEmbedding } from '../attention/PositionEmbedding.js';
 import { TokenEmbedding } from '../attention/TokenEmbedding.js';
 import { TransformerBlock } from '../attention/TransformerBlock.js';
+import { CausalConv1D } from '../audio/CausalConv1D.js';
+import { WaveNetBlock } from '../audio/WaveNetBlock.js';
 
 /**
  * A class that tfjs-layers can (de)serialize: it has a static `className`.
@@ -26,6 +28,8 @@ const LIBRARY_LAYERS: readonly SerializableLayerClass[] = [
   PositionEmbedding,
   TokenEmbedding,
   TransformerBlock,
+  CausalConv1D,
+  WaveNetBlock,
 ];
 
 const registered = new Set<SerializableLayerClass>();

@@ -21,3 +21,4 @@ export {
   type TrainLanguageModelResult,
 } from './trainLanguageModel.js';
 export type { TokenStream } from './_tokens.js';
+export { trainWaveNet, type TrainWaveNetOptions, type TrainWaveNetResult, type WaveNetStepInfo } from './trainWaveNet.js';

@@ -6,11 +6,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
-import { seedSource } from '../_internal/random.js';
 import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
-import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
-import { checkFiniteLosses, type StopReason } from './_loop.js';
-import { modelGeometry, tokenArray, windowBatch, type TokenStream } from './_tokens.js';
+import type { StopReason } from './_loop.js';
+import { trainNextToken } from './_nextToken.js';
+import { modelGeometry, tokenArray, type TokenStream } from './_tokens.js';
 
 /**
  * What {@link trainLanguageModel} reports after each step.
@@ -119,30 +118,15 @@ export async function trainLanguageModel(
   const { onStep, signal } = options;
   if (onStep !== undefined && typeof onStep !== 'function') throw invalidField(FN, 'onStep', 'a function', onStep);
   const stream = await tokenArray(FN, tokens, vocabSize, contextLength + 1);
-  const optimizer = options.optimizer ?? tf.train.adam(1e-3);
-  const rng = seedSource(seed);
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const history: number[] = [];
-  let stopReason: StopReason = 'completed';
-  let step = 0;
-  for (; step < steps; step++) {
-    const starts = Array.from({ length: batchSize }, () => Math.floor(rng.next() * (stream.length - contextLength)));
-    const { x, y } = windowBatch(stream, starts, contextLength);
-    const cost = optimizer.minimize(
-      () => sparseCategoricalCrossEntropyFromLogits(y, model.apply(x, { training: true }) as tf.Tensor, { labelSmoothing }),
-      true,
-      vars,
-    )!;
-    const loss = (await cost.data())[0]!;
-    tf.dispose([x, y, cost]);
-    checkFiniteLosses(FN, step, 0, { loss });
-    history.push(loss);
-    if (onStep !== undefined) await onStep({ step, loss, bitsPerToken: loss / Math.LN2 });
-    if (signal?.aborted === true) {
-      stopReason = 'aborted';
-      step++;
-      break;
-    }
-  }
-  return { steps: step, stopReason, history: { loss: history } };
+  const result = await trainNextToken(FN, model, stream, {
+    steps,
+    batchSize,
+    windowLength: contextLength,
+    optimizer: options.optimizer ?? tf.train.adam(1e-3),
+    labelSmoothing,
+    seed,
+    onStep: onStep === undefined ? undefined : ({ step, loss }) => onStep({ step, loss, bitsPerToken: loss / Math.LN2 }),
+    signal,
+  });
+  return { steps: result.steps, stopReason: result.stopReason, history: { loss: result.losses } };
 }

@@ -1,0 +1,214 @@
+// A WaveNet residual block: van den Oord et al. 2016, https://arxiv.org/abs/1609.03499
+// (§2.3–2.5): a dilated causal convolution into a gated unit tanh(W_f * x) ⊙ σ(W_g * x),
+// optionally with global conditioning, then 1×1 residual and skip projections.
+//
+// Legend: B batch, T time, K kernel taps, R residual channels, S skip channels, G conditioning size.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { checkKnownKeys } from '../_internal/config.js';
+import { invalidField, ValueError } from '../_internal/errors.js';
+import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
+import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
+import type { Kwargs, LayerArgs, Shape } from '../attention/_layerTypes.js';
+import { causalConv1dForward } from './_causalConv.js';
+
+/**
+ * Arguments of {@link WaveNetBlock}.
+ *
+ * @category Audio
+ */
+export interface WaveNetBlockArgs extends LayerArgs {
+  /** Skip-output channels `S`. */
+  skipChannels: number;
+  /** Taps `K` of the dilated convolution. Defaults to `2`. */
+  kernelSize?: number;
+  /** Dilation `d` of the convolution. Defaults to `1`. */
+  dilationRate?: number;
+  /** Size `G` of a global conditioning vector; when given, the block is called with `[x, conditioning]`. Defaults to none. */
+  conditioningDim?: number;
+  /** Kernel initializer. Defaults to `'glorotUniform'` (seeded by `seed`). */
+  kernelInitializer?: Initializer | InitializerName;
+  /** Seed of the default initializer. Defaults to unseeded. */
+  seed?: number;
+}
+
+const FN = 'WaveNetBlock';
+const ARG_KEYS = ['skipChannels', 'kernelSize', 'dilationRate', 'conditioningDim', 'kernelInitializer', 'seed', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights'] as const;
+
+/** The block's weights as tensors. @hidden */
+export interface WaveNetBlockWeights {
+  dilatedKernel: tf.Tensor; // [K, R, 2R]: filter half, then gate half
+  dilatedBias: tf.Tensor; // [2R]
+  conditioningKernel: tf.Tensor | null; // [G, 2R]
+  residualKernel: tf.Tensor; // [R, R]
+  residualBias: tf.Tensor; // [R]
+  skipKernel: tf.Tensor; // [R, S]
+  skipBias: tf.Tensor; // [S]
+}
+
+/**
+ * A WaveNet residual block. Input `x` `[B, T, R]` (and, with
+ * `conditioningDim`, a conditioning vector `[B, G]`); outputs
+ * `[residual, skip]`: `x + W_r z` `[B, T, R]` and `W_s z` `[B, T, S]`, where
+ * `z = tanh(f) ⊙ σ(g)` and `[f, g]` is a causal convolution of `x` with `2R`
+ * outputs (plus `V c` for conditioning `c`).
+ *
+ * `getWeights()` order: dilated kernel `[K, R, 2R]` (filter half first, gate
+ * half second), dilated bias `[2R]`, conditioning kernel `[G, 2R]` (if any),
+ * residual kernel `[R, R]`, residual bias `[R]`, skip kernel `[R, S]`, skip
+ * bias `[S]`.
+ *
+ * @category Audio
+ */
+export class WaveNetBlock extends tfl.layers.Layer {
+  /** Name under which the class is serialized. */
+  static readonly className = 'WaveNetBlock';
+  /** Skip channels `S`. */
+  readonly skipChannels: number;
+  /** Kernel taps `K`. */
+  readonly kernelSize: number;
+  /** Dilation `d`. */
+  readonly dilationRate: number;
+  /** Conditioning size `G`, or `null`. */
+  readonly conditioningDim: number | null;
+  /** Seed given at construction, if any. */
+  readonly seed: number | undefined;
+  private readonly kernelInitializer: InitializerSpec;
+  private vars: Record<keyof WaveNetBlockWeights, tfl.LayerVariable | null> | null = null;
+
+  constructor(args: WaveNetBlockArgs) {
+    if (args === null || typeof args !== 'object') throw invalidField(FN, 'args', 'an object', args);
+    const skipChannels = checkPositiveInt(FN, 'skipChannels', args.skipChannels);
+    const kernelSize = checkPositiveInt(FN, 'kernelSize', args.kernelSize ?? 2);
+    const dilationRate = checkPositiveInt(FN, 'dilationRate', args.dilationRate ?? 1);
+    const conditioningDim = args.conditioningDim === undefined ? null : checkPositiveInt(FN, 'conditioningDim', args.conditioningDim);
+    const seed = args.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', args.seed);
+    const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', args.kernelInitializer, 'glorotUniform', seed);
+    const { skipChannels: _s, kernelSize: _k, dilationRate: _d, conditioningDim: _c, kernelInitializer: _i, seed: _e, ...layerArgs } = args;
+    super(layerArgs);
+    this.skipChannels = skipChannels;
+    this.kernelSize = kernelSize;
+    this.dilationRate = dilationRate;
+    this.conditioningDim = conditioningDim;
+    this.seed = seed;
+    this.kernelInitializer = kernelInitializer;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shapes = Array.isArray(inputShape[0]) ? (inputShape as Shape[]) : [inputShape as Shape];
+    const x = shapes[0]!;
+    const r = x[x.length - 1];
+    if (x.length !== 3 || r == null) {
+      throw new ValueError(`${FN} '${this.name}': invalid input shape: expected [B, T, R] with a known R, received ${formatShape(x)}.`);
+    }
+    if ((this.conditioningDim === null) !== (shapes.length === 1)) {
+      throw new ValueError(
+        this.conditioningDim === null
+          ? `${FN} '${this.name}': built without conditioningDim, so it takes one input [B, T, R]; received ${shapes.length}.`
+          : `${FN} '${this.name}': built with conditioningDim ${this.conditioningDim}, so it takes [x, conditioning]; the conditioning input is missing.`,
+      );
+    }
+    const zeros = tfl.initializers.zeros();
+    const add = (name: string, shape: number[], init: Initializer) => this.addWeight(name, shape, 'float32', init);
+    this.vars = {
+      dilatedKernel: add('dilated/kernel', [this.kernelSize, r, 2 * r], this.kernelInitializer.make(0)),
+      dilatedBias: add('dilated/bias', [2 * r], zeros),
+      conditioningKernel: this.conditioningDim === null ? null : add('conditioning/kernel', [this.conditioningDim, 2 * r], this.kernelInitializer.make(1)),
+      residualKernel: add('residual/kernel', [r, r], this.kernelInitializer.make(2)),
+      residualBias: add('residual/bias', [r], zeros),
+      skipKernel: add('skip/kernel', [r, this.skipChannels], this.kernelInitializer.make(3)),
+      skipBias: add('skip/bias', [this.skipChannels], zeros),
+    };
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    const x = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    return [x, [x[0] ?? null, x[1] ?? null, this.skipChannels]];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    const x = list[0]!;
+    const c = list[1] ?? null;
+    if (this.conditioningDim !== null && c === null) {
+      throw new ValueError(`${FN} '${this.name}': built with conditioningDim ${this.conditioningDim}; call it with [x, conditioning].`);
+    }
+    return tf.tidy(() => {
+      const { residual, skip } = waveNetBlockForward(this.blockWeights(), x, c, this.dilationRate);
+      return [residual, skip];
+    });
+  }
+
+  /** The current weights as tensors. @hidden */
+  blockWeights(): WaveNetBlockWeights {
+    const v = this.vars;
+    if (v === null) throw new ValueError(`${FN} '${this.name}': the layer is not built yet.`);
+    return {
+      dilatedKernel: v.dilatedKernel!.read(),
+      dilatedBias: v.dilatedBias!.read(),
+      conditioningKernel: v.conditioningKernel?.read() ?? null,
+      residualKernel: v.residualKernel!.read(),
+      residualBias: v.residualBias!.read(),
+      skipKernel: v.skipKernel!.read(),
+      skipBias: v.skipBias!.read(),
+    };
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const config: tf.serialization.ConfigDict = {
+      skipChannels: this.skipChannels,
+      kernelSize: this.kernelSize,
+      dilationRate: this.dilationRate,
+      kernelInitializer: this.kernelInitializer.config as tf.serialization.ConfigDictValue,
+    };
+    if (this.conditioningDim !== null) config['conditioningDim'] = this.conditioningDim;
+    if (this.seed !== undefined) config['seed'] = this.seed;
+    return { ...super.getConfig(), ...config };
+  }
+}
+
+/**
+ * The block on `x` `[B, T, R]` with optional conditioning `c` `[B, G]`.
+ * @hidden
+ */
+export function waveNetBlockForward(
+  w: WaveNetBlockWeights,
+  x: tf.Tensor,
+  c: tf.Tensor | null,
+  dilation: number,
+): { residual: tf.Tensor3D; skip: tf.Tensor3D } {
+  const [b, t, r] = x.shape as [number, number, number];
+  let h: tf.Tensor = causalConv1dForward(x, w.dilatedKernel, w.dilatedBias, dilation); // [B, T, 2R]
+  if (c !== null && w.conditioningKernel !== null) h = tf.add(h, tf.expandDims(tf.matMul(c, w.conditioningKernel), 1)); // + [B, 1, 2R]
+  const [f, g] = tf.split(h, 2, 2); // [B, T, R] each
+  const z = tf.reshape(tf.mul(tf.tanh(f!), tf.sigmoid(g!)), [b * t, r]); // [B·T, R]
+  const residual = tf.add(x, tf.reshape(tf.add(tf.matMul(z, w.residualKernel), w.residualBias), [b, t, r])) as tf.Tensor3D;
+  const s = w.skipKernel.shape[1]!;
+  const skip = tf.reshape(tf.add(tf.matMul(z, w.skipKernel), w.skipBias), [b, t, s]) as tf.Tensor3D;
+  return { residual, skip };
+}
+
+/**
+ * Creates a {@link WaveNetBlock} layer.
+ *
+ * @param args - Skip channels, kernel size, dilation, conditioning; see {@link WaveNetBlockArgs}.
+ * @returns The layer; `x [B, T, R]` (or `[x, conditioning]`) → `[residual [B, T, R], skip [B, T, S]]`.
+ * @throws {@link ValueError} for invalid arguments.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { waveNetBlock } from 'tfjs-generative/audio';
+ * const block = waveNetBlock({ skipChannels: 16, dilationRate: 2, seed: 1 });
+ * const [residual, skip] = block.apply(tf.randomNormal([1, 50, 8])) as tf.Tensor[];
+ * console.log(residual!.shape, skip!.shape); // [1, 50, 8] [1, 50, 16]
+ * ```
+ *
+ * @category Audio
+ */
+// @__NO_SIDE_EFFECTS__
+export function waveNetBlock(args: WaveNetBlockArgs): WaveNetBlock {
+  if (args !== null && typeof args === 'object') checkKnownKeys(FN, args, ARG_KEYS, 'args');
+  return new WaveNetBlock(args);
+}

@@ -1,0 +1,9 @@
+export { audioWindows, type AudioWindowsOptions } from './audioWindows.js';
+export { buildWaveNet, receptiveField, type WaveNetConfig, type WaveNetDilations } from './buildWaveNet.js';
+export { CausalConv1D, causalConv1d, type CausalConv1DArgs } from './CausalConv1D.js';
+export { decodeWav, type DecodedWav } from './decodeWav.js';
+export { encodeWav, type EncodeWavOptions } from './encodeWav.js';
+export { generateAudio, type GenerateAudioOptions, type GenerateAudioResult } from './generateAudio.js';
+export { muLawDecode, muLawEncode, type MuLawOptions } from './muLawEncode.js';
+export { dequantize, quantize, type QuantizeOptions } from './quantize.js';
+export { WaveNetBlock, waveNetBlock, type WaveNetBlockArgs } from './WaveNetBlock.js';

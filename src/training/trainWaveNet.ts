@@ -1,0 +1,162 @@
+// WaveNet training (van den Oord et al. 2016, https://arxiv.org/abs/1609.03499, §2.2): a
+// categorical distribution over μ-law classes of the next sample, trained by cross-entropy on
+// random windows of the audio.
+//
+// Legend: B batch, T window length, Q classes, G conditioning size.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
+import { invalidField, ValueError } from '../_internal/errors.js';
+import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
+import { muLawEncodeValue } from '../audio/_muLaw.js';
+import { waveNetParts } from '../audio/_waveNetParts.js';
+import type { StopReason } from './_loop.js';
+import { trainNextToken } from './_nextToken.js';
+
+/**
+ * What {@link trainWaveNet} reports after each step.
+ *
+ * @category Training
+ */
+export interface WaveNetStepInfo {
+  /** Zero-based index of the step just completed. */
+  step: number;
+  /** Mean cross-entropy of the next sample's class, in nats (before the update). */
+  loss: number;
+}
+
+/**
+ * Options of {@link trainWaveNet}.
+ *
+ * @category Training
+ */
+export interface TrainWaveNetOptions {
+  /** Number of optimizer steps. */
+  steps: number;
+  /** Windows per batch. Defaults to `8`. */
+  batchSize?: number;
+  /** Samples per window `T` (the model predicts each window's next `T` samples). Defaults to `2 ×` the receptive field, at least 256. */
+  windowLength?: number;
+  /** The optimizer; keeps its state across calls. Defaults to `tf.train.adam(1e-3)`. */
+  optimizer?: tf.Optimizer;
+  /** The global conditioning vector `[G]` of this audio; required when the model has conditioning. */
+  conditioning?: readonly number[] | Float32Array;
+  /** Seed of the window positions. Defaults to unseeded. */
+  seed?: number;
+  /** Called after every step; may be async. */
+  onStep?: (info: WaveNetStepInfo) => void | Promise<void>;
+  /** Stops training after the current step when aborted. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What {@link trainWaveNet} resolves to.
+ *
+ * @category Training
+ */
+export interface TrainWaveNetResult {
+  /** Steps completed. */
+  steps: number;
+  /** Why training stopped. */
+  stopReason: StopReason;
+  /** Loss of every step, in nats. */
+  history: { loss: number[] };
+}
+
+const FN = 'trainWaveNet';
+const KEYS = ['steps', 'batchSize', 'windowLength', 'optimizer', 'conditioning', 'seed', 'onStep', 'signal'] as const;
+
+/**
+ * Trains a WaveNet built by `buildWaveNet` to predict each next sample.
+ *
+ * `audio` is a waveform in [-1, 1] (a `Float32Array`, an array or a 1-D
+ * tensor), μ-law encoded to the model's `Q` classes (μ = Q - 1); an
+ * `Int32Array` is taken as classes already. Each step draws `batchSize`
+ * windows of `T + 1` samples at random (seeded) and minimises the
+ * cross-entropy of samples `1 … T` given samples `0 … T-1`. A NaN loss stops
+ * training with a `NonFiniteLossError`; no tensors are leaked.
+ *
+ * @param model - A WaveNet from `buildWaveNet` (or loaded from one).
+ * @param audio - The training audio: waveform in [-1, 1], or classes as an `Int32Array`.
+ * @param options - Steps, batch, window, optimizer, conditioning; see {@link TrainWaveNetOptions}.
+ * @returns Steps done, why training stopped, and the loss history.
+ * @throws {@link ValueError} for a model not built by `buildWaveNet`, audio
+ *   shorter than a window, missing or unexpected conditioning, or invalid options.
+ *
+ * @example
+ * ```ts
+ * import { buildWaveNet } from 'tfjs-generative/audio';
+ * import { trainWaveNet } from 'tfjs-generative/training';
+ * const net = buildWaveNet({ residualChannels: 8, skipChannels: 16, dilations: [1, 2, 4], seed: 1 });
+ * const audio = Float32Array.from({ length: 4000 }, (_, i) => 0.5 * Math.sin(i / 5));
+ * const { history } = await trainWaveNet(net, audio, { steps: 2, batchSize: 2, windowLength: 64, seed: 1 });
+ * console.log(history.loss.length); // 2
+ * ```
+ *
+ * @category Training
+ */
+export async function trainWaveNet(model: tfl.LayersModel, audio: Float32Array | Int32Array | readonly number[] | tf.Tensor1D, options: TrainWaveNetOptions): Promise<TrainWaveNetResult> {
+  checkConfigObject(FN, options, 'options');
+  checkKnownKeys(FN, options, KEYS, 'options');
+  const parts = waveNetParts(model);
+  if (parts === null) throw invalidField(FN, 'model', 'a model built by buildWaveNet (or loaded from one)', model);
+  const steps = checkPositiveInt(FN, 'steps', options.steps);
+  const batchSize = checkPositiveInt(FN, 'batchSize', options.batchSize ?? 8);
+  const windowLength = checkPositiveInt(FN, 'windowLength', options.windowLength ?? Math.max(256, 2 * parts.receptiveField));
+  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
+  const q = parts.quantizationLevels;
+  const classes = await audioClasses(audio, q);
+  if (classes.length < windowLength + 1) {
+    throw invalidField(FN, 'audio', `at least ${windowLength + 1} samples (windowLength + 1)`, `${classes.length} samples`);
+  }
+  const conditioning = options.conditioning;
+  if ((parts.conditioningDim === null) !== (conditioning === undefined)) {
+    throw new ValueError(
+      parts.conditioningDim === null
+        ? `${FN}: \`conditioning\` was given, but the model was built without conditioningDim.`
+        : `${FN}: the model was built with conditioningDim ${parts.conditioningDim}; pass \`conditioning\`, a vector of ${parts.conditioningDim} numbers.`,
+    );
+  }
+  if (conditioning !== undefined && conditioning.length !== parts.conditioningDim) {
+    throw invalidField(FN, 'conditioning', `a vector of ${parts.conditioningDim} numbers`, `${conditioning.length} numbers`);
+  }
+  const { onStep, signal } = options;
+  const result = await trainNextToken(FN, model, classes, {
+    steps,
+    batchSize,
+    windowLength,
+    optimizer: options.optimizer ?? tf.train.adam(1e-3),
+    labelSmoothing: 0,
+    seed,
+    ...(conditioning === undefined
+      ? {}
+      : { extraInputs: (b: number) => [tf.tile(tf.tensor2d(Float32Array.from(conditioning), [1, conditioning.length]), [b, 1])] }),
+    onStep,
+    signal,
+  });
+  return { steps: result.steps, stopReason: result.stopReason, history: { loss: result.losses } };
+}
+
+async function audioClasses(audio: unknown, q: number): Promise<Int32Array> {
+  if (audio instanceof Int32Array) {
+    const bad = audio.findIndex((c) => c < 0 || c >= q);
+    if (bad >= 0) throw invalidField(FN, 'audio', `classes in [0, ${q})`, `${audio[bad]} at index ${bad}`);
+    return audio;
+  }
+  let values: ArrayLike<number>;
+  if (audio instanceof tf.Tensor) {
+    if (audio.rank !== 1) throw invalidField(FN, 'audio', 'a 1-D waveform', `a tensor of rank ${audio.rank}`);
+    values = await audio.data();
+  } else if (audio instanceof Float32Array || Array.isArray(audio)) {
+    values = audio as ArrayLike<number>;
+  } else {
+    throw invalidField(FN, 'audio', 'a waveform (Float32Array, array or 1-D tensor) or classes (Int32Array)', audio);
+  }
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) throw invalidField(FN, 'audio', 'finite samples in [-1, 1]', `${v} at index ${i}`);
+    out[i] = muLawEncodeValue(v, q - 1);
+  }
+  return out;
+}

@@ -1,0 +1,30 @@
+// Every layer of the library, called eagerly (as users call layers outside a
+// model), frees its intermediates: tfjs-layers does not wrap `call` in a tidy.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { describe, it } from 'vitest';
+import { BACKENDS, expectNoLeaks, useBackend } from './backends.js';
+import { layerNorm, multiHeadAttention, positionEmbedding, tokenEmbedding, transformerBlock } from '../src/attention/index.js';
+import { causalConv1d, waveNetBlock } from '../src/audio/index.js';
+
+const x3 = () => tf.randomNormal([2, 6, 8], 0, 1, 'float32', 1);
+const cases: [string, () => tfl.layers.Layer, () => tf.Tensor | tf.Tensor[]][] = [
+  ['LayerNorm', () => layerNorm(), x3],
+  ['MultiHeadAttention', () => multiHeadAttention({ numHeads: 2, keyDim: 4, seed: 1 }), x3],
+  ['TransformerBlock', () => transformerBlock({ numHeads: 2, causal: true, seed: 1 }), x3],
+  ['PositionEmbedding', () => positionEmbedding({ sequenceLength: 10, seed: 1 }), x3],
+  ['TokenEmbedding (ids)', () => tokenEmbedding({ vocabSize: 5, outputDim: 8, seed: 1 }), () => tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32')],
+  ['CausalConv1D', () => causalConv1d({ filters: 3, kernelSize: 3, dilationRate: 2, seed: 1 }), x3],
+  ['WaveNetBlock', () => waveNetBlock({ skipChannels: 4, dilationRate: 2, seed: 1 }), x3],
+  ['WaveNetBlock (conditioned)', () => waveNetBlock({ skipChannels: 4, conditioningDim: 3, seed: 1 }), () => [x3(), tf.ones([2, 3])]],
+];
+
+describe.each(BACKENDS)('layers called eagerly on %s', (backend) => {
+  useBackend(backend);
+  it.each(cases)('%s leaks no tensors', (_name, make, input) => {
+    const layer = make();
+    const inputs = input();
+    expectNoLeaks(() => layer.apply(inputs) as tf.Tensor | tf.Tensor[]);
+    tf.dispose(inputs);
+  });
+});
