@@ -16,7 +16,19 @@ import { waveNetBlock } from './WaveNetBlock.js';
  *
  * @category Audio
  */
-export type WaveNetDilations = readonly number[] | { layersPerCycle: number; cycles: number };
+export type WaveNetDilations = readonly number[] | WaveNetDilationCycles;
+
+/**
+ * Dilations `1, 2, 4, …, 2^(layersPerCycle-1)`, repeated `cycles` times.
+ *
+ * @category Audio
+ */
+export interface WaveNetDilationCycles {
+  /** Blocks per cycle (dilations 1 … 2^(layersPerCycle-1)). */
+  layersPerCycle: number;
+  /** Number of cycles. */
+  cycles: number;
+}
 
 /**
  * Configuration of {@link buildWaveNet}.

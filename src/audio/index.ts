@@ -1,5 +1,5 @@
 export { audioWindows, type AudioWindowsOptions } from './audioWindows.js';
-export { buildWaveNet, receptiveField, type WaveNetConfig, type WaveNetDilations } from './buildWaveNet.js';
+export { buildWaveNet, receptiveField, type WaveNetConfig, type WaveNetDilationCycles, type WaveNetDilations } from './buildWaveNet.js';
 export { CausalConv1D, causalConv1d, type CausalConv1DArgs } from './CausalConv1D.js';
 export { decodeWav, type DecodedWav } from './decodeWav.js';
 export { encodeWav, type EncodeWavOptions } from './encodeWav.js';

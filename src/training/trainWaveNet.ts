@@ -11,6 +11,7 @@ import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js'
 import { muLawEncodeValue } from '../audio/_muLaw.js';
 import { waveNetParts } from '../audio/_waveNetParts.js';
 import type { StopReason } from './_loop.js';
+import type { LanguageModelHistory } from './trainLanguageModel.js';
 import { trainNextToken } from './_nextToken.js';
 
 /**
@@ -59,8 +60,8 @@ export interface TrainWaveNetResult {
   steps: number;
   /** Why training stopped. */
   stopReason: StopReason;
-  /** Loss of every step, in nats. */
-  history: { loss: number[] };
+  /** Per-step losses, in nats (the same shape as a language model's). */
+  history: LanguageModelHistory;
 }
 
 const FN = 'trainWaveNet';
