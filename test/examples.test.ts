@@ -61,4 +61,16 @@ describe('examples', () => {
     expect(stdout).toMatch(/MLP baseline: .* held-out accuracy [\d.]+%/);
     expect(stdout).toMatch(/mean attention weight on the best-matching memory: [\d.]+/);
   });
+
+  it.each(['cpu', 'wasm'])('wavenet.ts trains, generates, writes WAV files and reports frequencies on %s', async (backend) => {
+    const dir = join(out, `wavenet-${backend}`);
+    const stdout = await example('wavenet.ts', [
+      '--backend', backend, '--steps', '2', '--batch-size', '2', '--window', '64', '--residual', '4', '--skip', '8',
+      '--layers', '3', '--seconds', '0.3', '--out', dir,
+    ]);
+    expect(stdout).toContain(`backend: ${backend}`);
+    expect(stdout).toMatch(/trained 2 steps in [\d.]+ s; loss [\d.]+ → [\d.]+ nats/);
+    expect(stdout).toMatch(/dominant frequencies: training [\d, ]+ Hz; generated [\d, ]+ Hz; \d of \d generated peaks/);
+    for (const wav of ['wavenet.wav', 'wavenet-training.wav']) expect(readFileSync(join(dir, wav)).subarray(0, 4).toString('latin1')).toBe('RIFF');
+  });
 });
