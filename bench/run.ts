@@ -4,7 +4,7 @@
  *   npm run bench                       # all workloads
  *   npm run bench -- --quick            # fewer repetitions
  *   npm run bench -- --with-cpu         # also a whole DCGAN step on cpu (minutes)
- *   npm run bench -- --only generation  # one section: conv, dcgan, attention, generation
+ *   npm run bench -- --only generation  # one section: conv, dcgan, attention, generation, wavenet-generation, wavenet-step
  *
  * 1. The filter gradient of a DCGAN-sized convolution (x [64, 14, 14, 32],
  *    4×4 stride 2, 64 filters): cpu backend against wasm with the library's kernel
@@ -16,6 +16,11 @@
  * 4. Text generation from a GPT-style model (context 512, width 128, 4 layers):
  *    tokens per second with the key/value cache against re-running the window,
  *    for 128, 256 and 512 tokens.
+ * 5. WaveNet (64 residual / 256 skip channels): samples per second of fast
+ *    against naive generation at receptive fields 256, 1,024 and 2,048, and the
+ *    fast rate of the 2 × 10-layer model that PyTorch is measured on.
+ * 6. A WaveNet training step (2 × 10 layers, 64 / 256 channels, 4 × 4,096
+ *    samples): wasm + kernels against PyTorch.
  *
  * Lines comparing with PyTorch read `NAME: tfjs-generative X ms, torch Y ms, ratio R`.
  */
@@ -24,7 +29,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { buildDCGAN, buildTransformerLM, generate, multiHeadAttention, trainGAN } from 'tfjs-generative';
+import { buildDCGAN, buildTransformerLM, buildWaveNet, generate, generateAudio, multiHeadAttention, receptiveField, trainGAN, trainWaveNet } from 'tfjs-generative';
 import { registerWasmKernels } from 'tfjs-generative/wasm';
 
 const quick = process.argv.includes('--quick');
@@ -75,16 +80,61 @@ async function dcganStep(backend: string, reps: number): Promise<number> {
 
 /** Runs a PyTorch reference script; its ms per step, or null where torch is missing. */
 function torchMs(script: string, ...args: string[]): number | null {
+  return torchValue('ms_per_step', script, ...args);
+}
+
+/** A `name=value` figure printed by a PyTorch reference script, or null where torch is missing. */
+function torchValue(name: string, script: string, ...args: string[]): number | null {
   if (!existsSync('/usr/bin/python3')) return null;
   try {
     const out = execFileSync('/usr/bin/python3', [script, ...args], {
       env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
       stdio: ['ignore', 'pipe', 'ignore'],
     }).toString();
-    const ms = Number(/ms_per_step=([\d.]+)/.exec(out)?.[1]);
-    return Number.isFinite(ms) ? ms : null;
+    const value = Number(new RegExp(`${name}=([\\d.]+)`).exec(out)?.[1]);
+    return Number.isFinite(value) ? value : null;
   } catch {
     return null; // no torch here
+  }
+}
+
+/** Samples per second of WaveNet generation, fast and naive, for one dilation layout. */
+async function waveNetGeneration(layersPerCycle: number, cycles: number, naiveSamples: number): Promise<{ rf: number; fast: number; naive: number | null }> {
+  await tf.setBackend('wasm');
+  const config = { residualChannels: 64, skipChannels: 256, dilations: { layersPerCycle, cycles }, seed: 1 };
+  const net = buildWaveNet(config);
+  // The naive loop is primed with a receptive field of audio, so it runs at its steady-state
+  // window; the fast path's cost per sample does not depend on the history.
+  const prime = Array.from({ length: receptiveField(config) }, (_, i) => 128 + Math.round(60 * Math.sin(i / 9)));
+  const rate = async (method: 'fast' | 'naive', length: number) => {
+    const options = method === 'naive' ? { method, prime } : { method };
+    await generateAudio(net, { length: 5, seed: 1, ...options }); // warm-up
+    const t0 = performance.now();
+    await generateAudio(net, { length, seed: 1, ...options });
+    return length / ((performance.now() - t0) / 1000);
+  };
+  const fast = await rate('fast', 3000);
+  const naive = naiveSamples > 0 ? await rate('naive', naiveSamples) : null;
+  net.dispose();
+  return { rf: receptiveField(config), fast, naive };
+}
+
+/** One WaveNet training step, 2 × 10 layers, 64 / 256 channels, batch 4 × 4,096. */
+async function waveNetStep(reps: number): Promise<number | string> {
+  await tf.setBackend('wasm');
+  const net = buildWaveNet({ residualChannels: 64, skipChannels: 256, dilations: { layersPerCycle: 10, cycles: 2 }, seed: 1 });
+  const audio = Float32Array.from({ length: 20000 }, (_, i) => 0.5 * Math.sin(i / 7));
+  const optimizer = tf.train.adam(1e-3);
+  try {
+    await trainWaveNet(net, audio, { steps: 1, batchSize: 4, windowLength: 4096, optimizer, seed: 1 });
+    const t0 = performance.now();
+    await trainWaveNet(net, audio, { steps: reps, batchSize: 4, windowLength: 4096, optimizer, seed: 2 });
+    return (performance.now() - t0) / reps;
+  } catch (error) {
+    return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  } finally {
+    optimizer.dispose();
+    net.dispose();
   }
 }
 
@@ -150,6 +200,21 @@ async function main(): Promise<void> {
     const reps = quick ? 3 : 10;
     const kit = await attentionStep('wasm', reps);
     log(torchLine('causal-attention-fwd-bwd (B 8, T 256, C 256, 4 heads, wasm+kernels)', kit, torchMs('bench/torch_attention.py', String(reps * 2))));
+  }
+
+  if (run('wavenet-generation')) {
+    for (const [layers, cycles, naive] of [[8, 1, 40], [10, 1, 15], [10, 2, 8]] as const) {
+      const { rf, fast, naive: slow } = await waveNetGeneration(layers, cycles, naive);
+      log(`wavenet generation, receptive field ${rf} (${cycles} × ${layers} layers, 64 / 256 channels, wasm+kernels): fast ${fast.toFixed(0)} samples/s, naive ${slow!.toFixed(1)} samples/s, speed-up ${(fast / slow!).toFixed(0)}×`);
+    }
+    const torchRate = torchValue('samples_per_second', 'bench/torch_wavenet.py', 'generate');
+    log(`wavenet cached generation, 2 × 10 layers, 64 / 256: torch (bench/torch_wavenet.py, a per-layer queue loop) ${torchRate === null ? 'not available' : `${torchRate.toFixed(0)} samples/s`}`);
+  }
+
+  if (run('wavenet-step')) {
+    const ms = await waveNetStep(quick ? 1 : 3);
+    if (typeof ms === 'string') log(`wavenet-step (2 × 10 layers, 64 / 256, B 4 × 4,096, wasm+kernels): failed: ${ms}`);
+    else log(torchLine('wavenet-step (2 × 10 layers, 64 / 256, B 4 × 4,096, wasm+kernels)', ms, torchMs('bench/torch_wavenet.py')));
   }
 
   if (run('generation')) {

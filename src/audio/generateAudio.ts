@@ -37,8 +37,12 @@ export interface GenerateAudioOptions {
    * sample (for comparison: both give the same samples).
    */
   method?: 'fast' | 'naive';
-  /** The class fed in before the first sample. Defaults to the μ-law class of silence (128 of 256). */
-  initialClass?: number;
+  /**
+   * Classes fed in before the first generated sample (a priming clip, e.g.
+   * `muLawEncode` of real audio); the result does not include them. Defaults
+   * to one sample of silence (class 128 of 256).
+   */
+  prime?: readonly number[] | Int32Array;
 }
 
 /**
@@ -56,7 +60,7 @@ export interface GenerateAudioResult {
 }
 
 const FN = 'generateAudio';
-const KEYS = ['length', 'seed', 'temperature', 'conditioning', 'onProgress', 'signal', 'method', 'initialClass'] as const;
+const KEYS = ['length', 'seed', 'temperature', 'conditioning', 'onProgress', 'signal', 'method', 'prime'] as const;
 const PROGRESS_EVERY = 1000;
 
 /**
@@ -98,15 +102,21 @@ export async function generateAudio(model: tfl.LayersModel, options: GenerateAud
   }
   const method = checkOneOf(FN, 'method', options.method ?? 'fast', ['fast', 'naive'] as const);
   const q = parts.quantizationLevels;
-  const initialClass = options.initialClass ?? muLawEncodeValue(0, q - 1);
-  if (typeof initialClass !== 'number' || !Number.isInteger(initialClass) || initialClass < 0 || initialClass >= q) {
-    throw invalidField(FN, 'initialClass', `an integer in [0, ${q})`, initialClass);
+  const prime = Array.from((options.prime ?? [muLawEncodeValue(0, q - 1)]) as ArrayLike<number>);
+  if (!(Array.isArray(options.prime) || options.prime instanceof Int32Array || options.prime === undefined) || prime.length === 0) {
+    throw invalidField(FN, 'prime', 'a non-empty array of classes', options.prime);
   }
+  const badPrime = prime.findIndex((c) => !Number.isInteger(c) || c < 0 || c >= q);
+  if (badPrime >= 0) throw invalidField(FN, 'prime', `classes that are integers in [0, ${q})`, `${prime[badPrime]} at index ${badPrime}`);
   const conditioning = checkConditioning(parts, options.conditioning);
   const { onProgress, signal } = options;
   const rng = seedSource(options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed));
 
-  const next = method === 'fast' ? fastStepper(await waveNetArrays(parts, conditioning), initialClass) : naiveStepper(model, parts, conditioning, initialClass);
+  const next = method === 'fast' ? fastStepper(await waveNetArrays(parts, conditioning), prime[0]!) : naiveStepper(model, parts, conditioning, prime[0]!);
+  for (const cls of prime.slice(1)) {
+    if (method === 'fast') next.logits(); // advances the queues; the naive path needs only the history
+    next.push(cls);
+  }
   const classes = new Int32Array(length);
   let done = 0;
   let stopReason: GenerateAudioResult['stopReason'] = 'completed';
