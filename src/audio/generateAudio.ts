@@ -160,60 +160,58 @@ function checkConditioning(parts: WaveNetParts, value: unknown): Float32Array | 
 /** Paine et al.'s queues, in typed arrays: one ring of past inputs per block. */
 function fastStepper(w: WaveNetArrays, initialClass: number): Stepper {
   const { r, s, q } = w;
-  const rings = w.blocks.map((b) => ({ size: (b.kernelSize - 1) * b.dilation + 1, data: new Float32Array(((b.kernelSize - 1) * b.dilation + 1) * r), head: 0 }));
+  const r2 = 2 * r;
+  const rings = w.blocks.map((b) => {
+    const size = (b.kernelSize - 1) * b.dilation + 1;
+    return { size, data: new Float32Array(size * r), head: 0 };
+  });
   const x = new Float32Array(r);
-  const h = new Float64Array(2 * r);
+  const h = new Float32Array(r2);
   const z = new Float32Array(r);
-  const skip = new Float64Array(s);
+  const skip = new Float32Array(s);
   const hidden = new Float32Array(s);
   const logits = new Float32Array(q);
-  const next = new Float64Array(r);
   let current = initialClass;
+  // y[o] += Σ_c v[c] · W[c·n + o] over the rows of W that v selects (v [m], W [m, n] at offset `at`).
+  const gemv = (v: Float32Array, vAt: number, m: number, kernel: Float32Array, at: number, n: number, y: Float32Array) => {
+    for (let c = 0; c < m; c++) {
+      const vc = v[vAt + c]!;
+      if (vc === 0) continue;
+      const row = at + c * n;
+      for (let o = 0; o < n; o++) y[o] = y[o]! + vc * kernel[row + o]!;
+    }
+  };
   return {
     logits() {
       x.set(w.embedding.subarray(current * r, current * r + r));
       skip.fill(0);
-      w.blocks.forEach((b, i) => {
+      for (let i = 0; i < w.blocks.length; i++) {
+        const b = w.blocks[i]!;
         const ring = rings[i]!;
-        ring.data.set(x, ring.head * r); // the newest input
-        for (let o = 0; o < 2 * r; o++) h[o] = b.dilatedBias[o]!;
+        const ringData = ring.data;
+        ringData.set(x, ring.head * r); // the newest input
+        h.set(b.dilatedBias);
         for (let j = 0; j < b.kernelSize; j++) {
           // Tap j sees the input (K-1-j)·d steps back.
-          const slot = (ring.head - (b.kernelSize - 1 - j) * b.dilation + ring.size * b.kernelSize) % ring.size;
-          const base = j * r * 2 * r;
-          for (let c = 0; c < r; c++) {
-            const v = ring.data[slot * r + c]!;
-            if (v === 0) continue;
-            const row = base + c * 2 * r;
-            for (let o = 0; o < 2 * r; o++) h[o]! += v * b.dilatedKernel[row + o]!;
-          }
+          const slot = (ring.head - (b.kernelSize - 1 - j) * b.dilation + ring.size) % ring.size;
+          gemv(ringData, slot * r, r, b.dilatedKernel, j * r * r2, r2, h);
         }
         ring.head = (ring.head + 1) % ring.size;
         for (let c = 0; c < r; c++) z[c] = Math.tanh(h[c]!) / (1 + Math.exp(-h[r + c]!));
         // residual x + z·W_r + b_r; skip += z·W_s + b_s
-        for (let o = 0; o < r; o++) next[o] = x[o]! + b.residualBias[o]!;
-        for (let o = 0; o < s; o++) skip[o]! += b.skipBias[o]!;
-        for (let c = 0; c < r; c++) {
-          const v = z[c]!;
-          const rr = c * r;
-          for (let o = 0; o < r; o++) next[o]! += v * b.residualKernel[rr + o]!;
-          const rs = c * s;
-          for (let o = 0; o < s; o++) skip[o]! += v * b.skipKernel[rs + o]!;
-        }
-        x.set(next);
-      });
-      for (let o = 0; o < s; o++) hidden[o] = w.head1Bias[o]!;
-      for (let c = 0; c < s; c++) {
-        const v = Math.max(0, skip[c]!);
-        if (v === 0) continue;
-        for (let o = 0; o < s; o++) hidden[o]! += v * w.head1Kernel[c * s + o]!;
+        const rb = b.residualBias;
+        for (let o = 0; o < r; o++) x[o] = x[o]! + rb[o]!;
+        gemv(z, 0, r, b.residualKernel, 0, r, x);
+        const sb = b.skipBias;
+        for (let o = 0; o < s; o++) skip[o] = skip[o]! + sb[o]!;
+        gemv(z, 0, r, b.skipKernel, 0, s, skip);
       }
-      for (let o = 0; o < q; o++) logits[o] = w.head2Bias[o]!;
-      for (let c = 0; c < s; c++) {
-        const v = Math.max(0, hidden[c]!);
-        if (v === 0) continue;
-        for (let o = 0; o < q; o++) logits[o]! += v * w.head2Kernel[c * q + o]!;
-      }
+      for (let o = 0; o < s; o++) skip[o] = Math.max(0, skip[o]!);
+      hidden.set(w.head1Bias);
+      gemv(skip, 0, s, w.head1Kernel, 0, s, hidden);
+      for (let o = 0; o < s; o++) hidden[o] = Math.max(0, hidden[o]!);
+      logits.set(w.head2Bias);
+      gemv(hidden, 0, s, w.head2Kernel, 0, q, logits);
       return logits;
     },
     push(cls) {
