@@ -119,16 +119,16 @@ async function waveNetGeneration(layersPerCycle: number, cycles: number, naiveSa
   return { rf: receptiveField(config), fast, naive };
 }
 
-/** One WaveNet training step, 2 × 10 layers, 64 / 256 channels, batch 4 × 4,096. */
-async function waveNetStep(reps: number): Promise<number | string> {
+/** One WaveNet training step, 2 × 10 layers, 64 / 256 channels, batch 4 × `window`. */
+async function waveNetStep(reps: number, window: number): Promise<number | string> {
   await tf.setBackend('wasm');
   const net = buildWaveNet({ residualChannels: 64, skipChannels: 256, dilations: { layersPerCycle: 10, cycles: 2 }, seed: 1 });
   const audio = Float32Array.from({ length: 20000 }, (_, i) => 0.5 * Math.sin(i / 7));
   const optimizer = tf.train.adam(1e-3);
   try {
-    await trainWaveNet(net, audio, { steps: 1, batchSize: 4, windowLength: 4096, optimizer, seed: 1 });
+    await trainWaveNet(net, audio, { steps: 1, batchSize: 4, windowLength: window, optimizer, seed: 1 });
     const t0 = performance.now();
-    await trainWaveNet(net, audio, { steps: reps, batchSize: 4, windowLength: 4096, optimizer, seed: 2 });
+    await trainWaveNet(net, audio, { steps: reps, batchSize: 4, windowLength: window, optimizer, seed: 2 });
     return (performance.now() - t0) / reps;
   } catch (error) {
     return error instanceof Error ? error.message.split('\n')[0]! : String(error);
@@ -212,9 +212,13 @@ async function main(): Promise<void> {
   }
 
   if (run('wavenet-step')) {
-    const ms = await waveNetStep(quick ? 1 : 3);
-    if (typeof ms === 'string') log(`wavenet-step (2 × 10 layers, 64 / 256, B 4 × 4,096, wasm+kernels): failed: ${ms}`);
-    else log(torchLine('wavenet-step (2 × 10 layers, 64 / 256, B 4 × 4,096, wasm+kernels)', ms, torchMs('bench/torch_wavenet.py')));
+    // The issue's size is B 4 × 4,096, but its activations do not fit in wasm32's heap (4 GB at
+    // most; a failed allocation aborts the module for the rest of the process): 4 × 1,024 already
+    // grows the heap to ≈ 2.3 GB. So the step is measured at 4 × 1,024, against PyTorch at the same size.
+    const window = 1024;
+    const name = `wavenet-step (2 × 10 layers, 64 / 256, B 4 × ${window.toLocaleString('en')}, wasm+kernels)`;
+    const ms = await waveNetStep(quick ? 1 : 3, window);
+    log(typeof ms === 'string' ? `${name}: did not run: ${ms}` : torchLine(name, ms, torchMs('bench/torch_wavenet.py', String(window))));
   }
 
   if (run('generation')) {

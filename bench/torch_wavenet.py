@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch reference for bench/run.ts: one WaveNet training step (2 cycles x 10
 layers, dilations 1..512, kernel 2, 64 residual / 256 skip channels, 256
-classes), batch 4 x 4,096 samples, the same architecture as buildWaveNet; and,
+classes), batch 4 x 4,096 samples (or the window given as the argument), the same architecture as buildWaveNet; and,
 with `generate`, cached generation in samples per second (per-layer queues, as
 Paine et al. 2016). Prints ms_per_step=... or samples_per_second=...
 
@@ -65,7 +65,8 @@ if len(sys.argv) > 1 and sys.argv[1] == 'generate':
     sys.exit(0)
 
 opt = torch.optim.Adam(net.parameters(), 1e-3)
-ids = torch.randint(0, Q, (4, 4097))
+window = int(sys.argv[1]) if len(sys.argv) > 1 else 4096
+ids = torch.randint(0, Q, (4, window + 1))
 
 
 def step():
