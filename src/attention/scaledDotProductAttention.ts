@@ -27,16 +27,16 @@ export interface ScaledDotProductAttentionOptions {
 }
 
 /**
- * What {@link scaledDotProductAttention} returns.
+ * What {@link scaledDotProductAttention} returns (a tensor container: `tf.dispose(result)` frees both).
  *
  * @category Attention
  */
-export interface ScaledDotProductAttentionResult {
+export type ScaledDotProductAttentionResult = {
   /** Attended values `[B, H, T, E]`. */
   output: tf.Tensor4D;
   /** Attention weights `[B, H, T, S]` (after masking and softmax, before dropout); rows sum to 1. */
   weights: tf.Tensor4D;
-}
+};
 
 const FN = 'scaledDotProductAttention';
 
