@@ -1,2 +1,3 @@
 export { buildDCGAN, type DCGAN, type DCGANConfig } from './buildDCGAN.js';
 export { sampleGAN, type SampleGANOptions } from './sampleGAN.js';
+export { gradientPenalty, type GradientPenaltyOptions } from './gradientPenalty.js';
