@@ -1,5 +1,8 @@
 // The named GAN loss pairs that trainGAN accepts.
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { invalidField } from '../_internal/errors.js';
+import { gradientPenalty } from '../gan/gradientPenalty.js';
 import { hingeDiscriminatorLoss } from './hingeDiscriminatorLoss.js';
 import { hingeGeneratorLoss } from './hingeGeneratorLoss.js';
 import { leastSquaresDiscriminatorLoss } from './leastSquaresDiscriminatorLoss.js';
@@ -17,11 +20,21 @@ import { wassersteinGeneratorLoss } from './wassersteinGeneratorLoss.js';
  * - `'saturating'`: minimax discriminator loss, saturating generator loss (the original minimax game);
  * - `'least-squares'`: LSGAN (Mao et al. 2016);
  * - `'hinge'`: hinge loss (Lim & Ye 2017);
- * - `'wasserstein'`: WGAN critic and generator losses (Arjovsky et al. 2017), without a Lipschitz constraint.
+ * - `'wasserstein'`: WGAN critic and generator losses (Arjovsky et al. 2017), without a Lipschitz constraint;
+ * - `'wgan-gp'`: the Wasserstein losses plus the gradient penalty (λ = 10) of Gulrajani et al. 2017; with it,
+ *   `trainGAN` defaults to 5 critic steps per generator step and Adam(1e-4, β = (0, 0.9)), as the paper.
  *
  * @category Losses
  */
-export type GANLossName = 'minimax' | 'non-saturating' | 'saturating' | 'least-squares' | 'hinge' | 'wasserstein';
+export type GANLossName = 'minimax' | 'non-saturating' | 'saturating' | 'least-squares' | 'hinge' | 'wasserstein' | 'wgan-gp';
+
+/**
+ * An extra term of the discriminator's loss that needs the discriminator
+ * itself, such as the WGAN-GP gradient penalty: `(critic, real, fake, seed) → scalar`.
+ *
+ * @category Losses
+ */
+export type DiscriminatorPenaltyFn = (critic: tfl.LayersModel, real: tf.Tensor, fake: tf.Tensor, seed: number | undefined) => tf.Scalar;
 
 /**
  * A discriminator loss and the generator loss it pairs with.
@@ -33,15 +46,17 @@ export interface GANLossPair {
   discriminator: DiscriminatorLossFn;
   /** Loss of the generator, from logits on generated examples. */
   generator: GeneratorLossFn;
+  /** An extra discriminator term computed from the discriminator itself (e.g. a gradient penalty). Defaults to none. */
+  penalty?: DiscriminatorPenaltyFn;
 }
 
-const NAMES: readonly GANLossName[] = ['minimax', 'non-saturating', 'saturating', 'least-squares', 'hinge', 'wasserstein'];
+const NAMES: readonly GANLossName[] = ['minimax', 'non-saturating', 'saturating', 'least-squares', 'hinge', 'wasserstein', 'wgan-gp'];
 
 /**
  * Returns the built-in loss pair of a name.
  *
  * @param name - One of {@link GANLossName}.
- * @returns `{ discriminator, generator }` loss functions of logits.
+ * @returns `{ discriminator, generator }` loss functions of logits (and `penalty` for `'wgan-gp'`).
  * @throws {@link ValueError} for an unknown name.
  *
  * @example
@@ -66,6 +81,12 @@ export function ganLossPair(name: GANLossName): GANLossPair {
       return { discriminator: hingeDiscriminatorLoss, generator: hingeGeneratorLoss };
     case 'wasserstein':
       return { discriminator: wassersteinDiscriminatorLoss, generator: wassersteinGeneratorLoss };
+    case 'wgan-gp':
+      return {
+        discriminator: wassersteinDiscriminatorLoss,
+        generator: wassersteinGeneratorLoss,
+        penalty: (critic, real, fake, seed) => gradientPenalty(critic, real, fake, seed === undefined ? { weight: 10 } : { weight: 10, seed }),
+      };
     default:
       throw invalidField('ganLossPair', 'name', `one of ${NAMES.map((n) => `'${n}'`).join(', ')}`, name);
   }

@@ -1,4 +1,4 @@
-export { ganLossPair, type GANLossName, type GANLossPair } from './ganLossPairs.js';
+export { ganLossPair, type DiscriminatorPenaltyFn, type GANLossName, type GANLossPair } from './ganLossPairs.js';
 export { hingeDiscriminatorLoss } from './hingeDiscriminatorLoss.js';
 export { hingeGeneratorLoss } from './hingeGeneratorLoss.js';
 export { leastSquaresDiscriminatorLoss } from './leastSquaresDiscriminatorLoss.js';

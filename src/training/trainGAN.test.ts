@@ -69,6 +69,28 @@ describe.each(BACKENDS)('trainGAN on %s', (backend) => {
     disposeAll(generator, discriminator);
   });
 
+  it('trains with the WGAN-GP loss (critic steps with a gradient penalty): the generated distribution moves towards the data', async () => {
+    const { generator, discriminator } = mlpGAN(5);
+    const data = points(512, 6);
+    const before = generatedMeanDistance(generator);
+    const result = await trainGAN({
+      generator,
+      discriminator,
+      data,
+      loss: 'wgan-gp',
+      batchSize: 64,
+      steps: 120,
+      discriminatorSteps: 3,
+      seed: 7,
+      generatorOptimizer: tf.train.adam(0.02, 0, 0.9),
+      discriminatorOptimizer: tf.train.adam(0.02, 0, 0.9),
+    });
+    expect(result.history.discriminatorLoss.every(Number.isFinite)).toBe(true);
+    expect(generatedMeanDistance(generator)).toBeLessThan(before / 2);
+    data.dispose();
+    disposeAll(generator, discriminator);
+  });
+
   it('lowers the discriminator loss when the generator is frozen', async () => {
     const { generator, discriminator } = mlpGAN(4);
     const data = points(256, 5);

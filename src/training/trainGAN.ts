@@ -77,8 +77,8 @@ export interface TrainGANOptions {
   data: TrainingData;
   /**
    * The loss pair: a name (`'non-saturating'` = `'minimax'`, `'saturating'`,
-   * `'least-squares'`, `'hinge'`, `'wasserstein'`), or your own
-   * `{ discriminator, generator }` functions of logits. Defaults to `'non-saturating'`.
+   * `'least-squares'`, `'hinge'`, `'wasserstein'`, `'wgan-gp'`), or your own
+   * `{ discriminator, generator, penalty? }` functions. Defaults to `'non-saturating'`.
    */
   loss?: GANLossName | GANLossPair;
   /** Number of passes over `data`. Cannot be combined with `steps`. Defaults to `1` when `steps` is not given. */
@@ -87,11 +87,11 @@ export interface TrainGANOptions {
   steps?: number;
   /** Examples per batch when `data` is a tensor of examples (the last incomplete batch is dropped). Defaults to `64`. */
   batchSize?: number;
-  /** Discriminator (critic) steps per generator step, each on a new real batch. Defaults to `1`. */
+  /** Discriminator (critic) steps per generator step, each on a new real batch. Defaults to `1` (`5` with `'wgan-gp'`). */
   discriminatorSteps?: number;
-  /** Optimizer of the generator. Defaults to `tf.train.adam(2e-4, 0.5, 0.999)`. */
+  /** Optimizer of the generator. Defaults to `tf.train.adam(2e-4, 0.5, 0.999)` (`tf.train.adam(1e-4, 0, 0.9)` with `'wgan-gp'`). */
   generatorOptimizer?: tf.Optimizer;
-  /** Optimizer of the discriminator. Defaults to `tf.train.adam(2e-4, 0.5, 0.999)`. */
+  /** Optimizer of the discriminator. Defaults to `tf.train.adam(2e-4, 0.5, 0.999)` (`tf.train.adam(1e-4, 0, 0.9)` with `'wgan-gp'`). */
   discriminatorOptimizer?: tf.Optimizer;
   /** Shuffle a tensor of examples every epoch. Defaults to `true`. */
   shuffle?: boolean;
@@ -194,7 +194,8 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
   const losses = resolveLoss(options.loss ?? 'non-saturating');
   const schedule = resolveSchedule(FN, options.epochs, options.steps);
   const batchSize = checkPositiveInt(FN, 'batchSize', options.batchSize ?? 64);
-  const discriminatorSteps = checkPositiveInt(FN, 'discriminatorSteps', options.discriminatorSteps ?? 1);
+  const wganGP = options.loss === 'wgan-gp';
+  const discriminatorSteps = checkPositiveInt(FN, 'discriminatorSteps', options.discriminatorSteps ?? (wganGP ? 5 : 1));
   const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
   const shuffle = options.shuffle ?? true;
   if (typeof shuffle !== 'boolean') throw invalidField(FN, 'shuffle', 'a boolean', shuffle);
@@ -209,8 +210,9 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
       `${FN}: the generator's output shape ${formatShape(generator.outputs[0]!.shape)} does not match the discriminator's input shape ${formatShape(discriminator.inputs[0]!.shape)}.`,
     );
   }
-  const generatorOptimizer = options.generatorOptimizer ?? tf.train.adam(2e-4, 0.5, 0.999);
-  const discriminatorOptimizer = options.discriminatorOptimizer ?? tf.train.adam(2e-4, 0.5, 0.999);
+  const defaultOptimizer = () => (wganGP ? tf.train.adam(1e-4, 0, 0.9) : tf.train.adam(2e-4, 0.5, 0.999));
+  const generatorOptimizer = options.generatorOptimizer ?? defaultOptimizer();
+  const discriminatorOptimizer = options.discriminatorOptimizer ?? defaultOptimizer();
   const rng = seedSource(seed);
   const source = batchSource(FN, data, { batchSize, exampleRank: exampleShape.length, shuffle, rng });
 
@@ -222,11 +224,13 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
     let stats: tf.Tensor1D | undefined;
     const n = real.shape[0]!;
     const fake = tf.tidy(() => generator.apply(randomLatents(n, latentDim, rng.nextSeed()), { training: true }) as tf.Tensor);
+    const penaltySeed = losses.penalty === undefined ? undefined : rng.nextSeed();
     const cost = discriminatorOptimizer.minimize(
       () => {
         const realLogits = discriminator.apply(real, { training: true }) as tf.Tensor; // [B, …]
         const fakeLogits = discriminator.apply(fake, { training: true }) as tf.Tensor; // [B, …]
-        const loss = losses.discriminator(realLogits, fakeLogits);
+        let loss = losses.discriminator(realLogits, fakeLogits);
+        if (losses.penalty !== undefined) loss = tf.add(loss, losses.penalty(discriminator, real, fake, penaltySeed)) as tf.Scalar;
         stats = tf.keep(
           tf.stack([
             tf.mean(realLogits),
