@@ -9,6 +9,7 @@ import { TokenEmbedding } from '../attention/TokenEmbedding.js';
 import { TransformerBlock } from '../attention/TransformerBlock.js';
 import { CausalConv1D } from '../audio/CausalConv1D.js';
 import { WaveNetBlock } from '../audio/WaveNetBlock.js';
+import { SpectralNormalization } from '../gan/SpectralNormalization.js';
 
 /**
  * A class that tfjs-layers can (de)serialize: it has a static `className`.
@@ -30,6 +31,7 @@ const LIBRARY_LAYERS: readonly SerializableLayerClass[] = [
   TransformerBlock,
   CausalConv1D,
   WaveNetBlock,
+  SpectralNormalization,
 ];
 
 const registered = new Set<SerializableLayerClass>();
