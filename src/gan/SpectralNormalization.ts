@@ -91,10 +91,12 @@ export class SpectralNormalization extends tfl.layers.Layer {
     this.built = true;
   }
 
+  /** The wrapped layer's trainable weights (kernel, bias). */
   override get trainableWeights(): tfl.LayerVariable[] {
     return this.trainable ? this.layer.trainableWeights : [];
   }
 
+  /** The power-iteration vector `u` (and the wrapped layer's weights when frozen). */
   override get nonTrainableWeights(): tfl.LayerVariable[] {
     const own = this.u === null ? [] : [this.u];
     return this.trainable ? [...this.layer.nonTrainableWeights, ...own] : [...this.layer.weights, ...own];

@@ -29,7 +29,9 @@ export type TrainingData =
 /** @hidden */
 export interface Batch {
   readonly x: tf.Tensor;
-  /** Whether the loop must dispose `x` after use. */
+  /** The labels of `x`'s examples `[B]`, when the source was given `labels`. */
+  readonly labels?: tf.Tensor;
+  /** Whether the loop must dispose `x` (and `labels`) after use. */
   readonly owned: boolean;
 }
 
@@ -50,6 +52,12 @@ export interface BatchSourceOptions {
   /** Shuffle a tensor of examples each epoch. */
   shuffle: boolean;
   rng: SeedSource;
+  /**
+   * Labels `[N]` paired with a tensor of examples `[N, …]`: each batch then
+   * carries the labels of its examples (same order, same shuffle). Only with
+   * a tensor `data`.
+   */
+  labels?: tf.Tensor;
 }
 
 /**
@@ -58,11 +66,19 @@ export interface BatchSourceOptions {
  * @hidden
  */
 export function batchSource(fn: string, data: unknown, options: BatchSourceOptions): BatchSource {
-  const { exampleRank } = options;
+  const { exampleRank, labels } = options;
+  if (labels !== undefined && !(data instanceof tf.Tensor)) {
+    throw new ValueError(`${fn}: invalid \`data\`: with labels, expected a tensor of examples [N, …], received ${describeValue(data)}.`);
+  }
   if (data instanceof tf.Tensor) {
     if (data.rank !== exampleRank + 1) {
       throw new ValueError(
         `${fn}: invalid \`data\`: expected a tensor of examples of rank ${exampleRank + 1} ([N, …]), received shape ${formatShape(data.shape)}.`,
+      );
+    }
+    if (labels !== undefined && (labels.rank !== 1 || labels.shape[0] !== data.shape[0])) {
+      throw new ValueError(
+        `${fn}: invalid \`labels\` shape: expected [${data.shape[0]}] (one label per example of \`data\` ${formatShape(data.shape)}), received ${formatShape(labels.shape)}.`,
       );
     }
     return tensorSource(fn, data, options, () => {});
@@ -111,7 +127,7 @@ export function batchSource(fn: string, data: unknown, options: BatchSourceOptio
 function tensorSource(
   fn: string,
   examples: tf.Tensor,
-  { batchSize, shuffle, rng }: BatchSourceOptions,
+  { batchSize, shuffle, rng, labels }: BatchSourceOptions,
   disposeSource: () => void,
 ): BatchSource {
   const n = examples.shape[0]!;
@@ -128,11 +144,11 @@ function tensorSource(
       const order = shuffle ? shuffledIndices(n, rng) : null;
       for (let b = 0; b < batchesPerEpoch; b++) {
         const start = b * batchSize;
-        const x =
+        const take = (t: tf.Tensor): tf.Tensor =>
           order === null
-            ? tf.slice(examples, start, batchSize) // [B, …]
-            : tf.tidy(() => tf.gather(examples, tf.tensor1d(order.subarray(start, start + batchSize), 'int32'))); // [B, …]
-        yield { x, owned: true };
+            ? tf.slice(t, start, batchSize) // [B, …]
+            : tf.tidy(() => tf.gather(t, tf.tensor1d(order.subarray(start, start + batchSize), 'int32'))); // [B, …]
+        yield labels === undefined ? { x: take(examples), owned: true } : { x: take(examples), labels: take(labels), owned: true };
       }
     },
     dispose: disposeSource,
