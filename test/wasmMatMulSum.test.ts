@@ -107,3 +107,26 @@ describe('registerWasmKernels UnsortedSegmentSum', () => {
     tf.dispose([x, ids, table, rows, g]);
   });
 });
+
+describe('registerWasmKernels Slice', () => {
+  useBackend('wasm');
+
+  it.each<[number[], number[], number[], 'float32' | 'int32' | 'bool']>([
+    [[4, 9, 5], [0, 2, 0], [4, 6, 5], 'float32'], // runs of whole trailing dims
+    [[4, 9, 5], [1, 2, 1], [2, 6, 3], 'float32'], // nothing whole: runs along the last dim
+    [[2, 3, 4, 5], [0, 0, 0, 0], [2, 3, 4, 5], 'int32'], // everything
+    [[2, 3, 4, 5], [1, 1, 2, 0], [1, 2, 2, -1], 'float32'], // -1 = to the end
+    [[7], [3], [2], 'int32'],
+    [[3, 4], [1, 0], [2, 4], 'bool'],
+    [[2, 0, 3], [0, 0, 0], [2, 0, 3], 'float32'], // empty
+    [[2, 1, 2, 1, 3, 2], [1, 0, 1, 0, 1, 0], [1, 1, 1, 1, 2, 2], 'float32'], // rank 6
+  ])('matches cpu: x %j, begin %j, size %j (%s)', async (shape, begin, size, dtype) => {
+    registerWasmKernels();
+    const n = shape.reduce((p, d) => p * d, 1);
+    const x = tf.tensor(Array.from({ length: n }, (_, i) => (dtype === 'bool' ? i % 2 : i)), shape, dtype);
+    const cpu = await runOn('cpu', [x], (t) => [tf.slice(t, begin, size)]);
+    const wasm = await runOn('wasm', [x], (t) => [tf.slice(t, begin, size)]);
+    expect(Array.from(wasm[0]!)).toEqual(Array.from(cpu[0]!));
+    x.dispose();
+  });
+});

@@ -9,6 +9,7 @@ import { keepOriginalKernel } from './_wasmBackend.js';
 import { batchMatMul } from './batchMatMul.js';
 import { conv2DBackpropFilter } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInput } from './conv2DBackpropInput.js';
+import { slice } from './slice.js';
 import { sum } from './sum.js';
 import { tile } from './tile.js';
 import { unsortedSegmentSum } from './unsortedSegmentSum.js';
@@ -18,6 +19,7 @@ const KERNELS: readonly tf.KernelConfig[] = [
   { kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: batchMatMul as unknown as tf.KernelFunc },
   { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc },
   { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput as unknown as tf.KernelFunc },
+  { kernelName: 'Slice', backendName: 'wasm', kernelFunc: slice as unknown as tf.KernelFunc },
   { kernelName: 'Sum', backendName: 'wasm', kernelFunc: sum as unknown as tf.KernelFunc },
   { kernelName: 'Tile', backendName: 'wasm', kernelFunc: tile as unknown as tf.KernelFunc },
   { kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum as unknown as tf.KernelFunc },
@@ -41,7 +43,8 @@ let installed = false;
  * products (a small character transformer's training step: 588 → 115 ms,
  * with the `LayerNorm` of `tfjs-generative/attention`), and `Sum` over
  * leading axes (bias and batch-norm gradients), which the stock kernel runs
- * after a full transposed copy. And it adds `UnsortedSegmentSum` (tfjs#8082),
+ * after a full transposed copy, and a `Slice` that copies only the slice
+ * (the stock one reads the whole input out of the heap first). And it adds `UnsortedSegmentSum` (tfjs#8082),
  * the gradient of `gather`, so that `tf.layers.embedding` trains on wasm. Results match the cpu
  * backend (to float tolerance for the convolutions and matmuls, exactly for
  * Tile; tested on strides 1–3, `same`/`valid`/explicit padding, odd sizes,
