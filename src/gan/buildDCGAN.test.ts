@@ -113,3 +113,39 @@ describe('buildDCGAN', () => {
     dispose(generator, discriminator);
   });
 });
+
+describe('conditional DCGAN (numClasses)', () => {
+  it('conditions both networks on the label, trains with labels, and samples requested classes', async () => {
+    const { buildDCGAN: build } = await import('./buildDCGAN.js');
+    const { trainGAN } = await import('../training/trainGAN.js');
+    const { sampleGAN } = await import('./sampleGAN.js');
+    const { generator, discriminator } = build({ imageSize: 8, channels: 1, latentDim: 6, generatorFilters: 4, discriminatorFilters: 4, numClasses: 3, seed: 2 });
+    expect(generator.inputs.map((i) => i.shape)).toEqual([[null, 6], [null, 1]]);
+    expect(discriminator.inputs.map((i) => i.shape)).toEqual([[null, 8, 8, 1], [null, 1]]);
+    const z = tf.randomNormal([2, 6], 0, 1, 'float32', 1);
+    const img = generator.predict([z, tf.tensor2d([[0], [0]], [2, 1], 'int32')]) as tf.Tensor;
+    const other = generator.predict([z, tf.tensor2d([[2], [2]], [2, 1], 'int32')]) as tf.Tensor;
+    expect(Array.from(other.dataSync())).not.toEqual(Array.from(img.dataSync())); // the label changes the image
+    const d0 = discriminator.predict([img, tf.tensor2d([[0], [0]], [2, 1], 'int32')]) as tf.Tensor;
+    const d1 = discriminator.predict([img, tf.tensor2d([[1], [1]], [2, 1], 'int32')]) as tf.Tensor;
+    expect(Array.from(d1.dataSync())).not.toEqual(Array.from(d0.dataSync())); // and the score
+
+    const data = tf.randomUniform([24, 8, 8, 1], -1, 1, 'float32', 3);
+    const labels = tf.tensor1d(Array.from({ length: 24 }, (_, i) => i % 3), 'int32');
+    const optimizers = { generatorOptimizer: tf.train.adam(1e-3), discriminatorOptimizer: tf.train.adam(1e-3) };
+    await trainGAN({ generator, discriminator, data, labels, steps: 1, batchSize: 8, seed: 1, ...optimizers });
+    const before = tf.memory().numTensors;
+    const r = await trainGAN({ generator, discriminator, data, labels, steps: 3, batchSize: 8, seed: 1, ...optimizers });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.history.generatorLoss.every(Number.isFinite)).toBe(true);
+    const samples = sampleGAN(generator, 4, { seed: 1, labels: tf.tensor1d([0, 1, 2, 1], 'int32') });
+    expect(samples.shape).toEqual([4, 8, 8, 1]);
+
+    await expect(trainGAN({ generator, discriminator, data, steps: 1 })).rejects.toThrow(/the generator is conditional \(3 classes\); pass `labels`/);
+    await expect(trainGAN({ generator, discriminator, data, labels: tf.tensor1d(new Array(24).fill(3), 'int32'), steps: 1 })).rejects.toThrow(
+      /invalid `labels`: expected class ids that are integers in \[0, 3\), received "3 at index 0"/,
+    );
+    expect(() => sampleGAN(generator, 2, { seed: 1 })).toThrow(/the generator is conditional \(3 classes\); pass `labels`/);
+    expect(() => build({ numClasses: 0 })).toThrow(/buildDCGAN: invalid `numClasses`: expected a positive integer, received 0/);
+  });
+});

@@ -6,6 +6,7 @@
 // Legend: B batch, Z latent size, S image size, C channels.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
+import { tokenEmbedding } from '../attention/TokenEmbedding.js';
 import { checkKnownKeys, checkConfigObject } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
 
@@ -25,6 +26,14 @@ export interface DCGANConfig {
   generatorFilters?: number;
   /** Filters of the discriminator's first layer (`ndf`); they double at each downsampling. Defaults to `64`. */
   discriminatorFilters?: number;
+  /**
+   * Number of classes: makes the pair conditional (Mirza & Osindero 2014). The
+   * generator takes `[z, labels]` (a learned label embedding is concatenated
+   * to z); the discriminator takes `[images, labels]` and adds a projection
+   * term `⟨embed(y), φ(x)⟩` to its logit (Miyato & Koyama 2018). Labels are
+   * int32 `[B, 1]`. Defaults to none (unconditional).
+   */
+  numClasses?: number;
   /** Seed of the weight initializers; the same seed gives the same weights. Defaults to unseeded. */
   seed?: number;
 }
@@ -35,9 +44,9 @@ export interface DCGANConfig {
  * @category GAN
  */
 export interface DCGAN {
-  /** Maps latents `[B, Z]` to images `[B, S, S, C]` in [-1, 1] (tanh output). */
+  /** Maps latents `[B, Z]` (and labels `[B, 1]` when conditional) to images `[B, S, S, C]` in [-1, 1] (tanh output). */
   generator: tfl.LayersModel;
-  /** Maps images `[B, S, S, C]` to logits `[B, 1]` (no sigmoid: use the losses from logits). */
+  /** Maps images `[B, S, S, C]` (and labels `[B, 1]` when conditional) to logits `[B, 1]` (no sigmoid: use the losses from logits). */
   discriminator: tfl.LayersModel;
 }
 
@@ -48,6 +57,7 @@ const KEYS = [
   'latentDim',
   'generatorFilters',
   'discriminatorFilters',
+  'numClasses',
   'seed',
 ] as const;
 
@@ -114,16 +124,20 @@ export function buildDCGAN(config: DCGANConfig = {}): DCGAN {
   checkPositiveInt(FN, 'generatorFilters', ngf);
   checkPositiveInt(FN, 'discriminatorFilters', ndf);
   if (seed !== undefined) checkNonNegativeInt(FN, 'seed', seed);
+  const numClasses = config.numClasses === undefined ? null : checkPositiveInt(FN, 'numClasses', config.numClasses);
 
   const startSize = imageSize === 28 ? 7 : 4;
   const upsamplings = Math.log2(imageSize / startSize); // ≥ 1
   const init = seededInitializers(seed);
 
   return {
-    generator: buildGenerator(imageSize, channels, latentDim, ngf, startSize, upsamplings, init),
-    discriminator: buildDiscriminator(imageSize, channels, ndf, startSize, upsamplings, init),
+    generator: buildGenerator(imageSize, channels, latentDim, ngf, startSize, upsamplings, init, numClasses, seed),
+    discriminator: buildDiscriminator(imageSize, channels, ndf, startSize, upsamplings, init, numClasses, seed),
   };
 }
+
+/** Names of the label embeddings of a conditional pair (trainGAN reads the class count from them). @hidden */
+export const LABEL_EMBEDDING = { generator: 'g_label_embedding', discriminator: 'd_label_embedding' } as const;
 
 function isPowerOfTwo(n: number): boolean {
   return (n & (n - 1)) === 0;
@@ -163,9 +177,19 @@ function buildGenerator(
   startSize: number,
   upsamplings: number,
   init: Initializers,
+  numClasses: number | null,
+  seed: number | undefined,
 ): tfl.LayersModel {
   const z = tfl.input({ shape: [latentDim], name: 'latent' }); // [B, Z]
-  let x = tfl.layers.reshape({ targetShape: [1, 1, latentDim], name: 'g_reshape' }).apply(z) as tfl.SymbolicTensor; // [B, 1, 1, Z]
+  const label = numClasses === null ? null : tfl.input({ shape: [1], dtype: 'int32', name: 'label' }); // [B, 1]
+  let zIn: tfl.SymbolicTensor = z;
+  if (label !== null) {
+    const embedded = tokenEmbedding({ vocabSize: numClasses!, outputDim: latentDim, name: LABEL_EMBEDDING.generator, ...(seed === undefined ? {} : { seed: seed + 1000 }) }).apply(label) as tfl.SymbolicTensor; // [B, 1, Z]
+    const flat = tfl.layers.flatten().apply(embedded) as tfl.SymbolicTensor; // [B, Z]
+    zIn = tfl.layers.concatenate({ name: 'g_condition' }).apply([z, flat]) as tfl.SymbolicTensor; // [B, 2Z]
+  }
+  const width = label === null ? latentDim : 2 * latentDim;
+  let x = tfl.layers.reshape({ targetShape: [1, 1, width], name: 'g_reshape' }).apply(zIn) as tfl.SymbolicTensor; // [B, 1, 1, Z or 2Z]
   // Project: a transposed convolution over a 1×1 map with a startSize kernel,
   // i.e. PyTorch's ConvTranspose2d(nz, ngf·2^(n-1), 4, 1, 0).
   let filters = ngf * 2 ** (upsamplings - 1);
@@ -210,7 +234,7 @@ function buildGenerator(
       kernelInitializer: init.kernel(),
     })
     .apply(x) as tfl.SymbolicTensor; // [B, S, S, C]
-  return tfl.model({ inputs: z, outputs: image, name: `dcgan_generator_${imageSize}` });
+  return tfl.model({ inputs: label === null ? z : [z, label], outputs: image, name: `dcgan_generator_${imageSize}` });
 }
 
 function buildDiscriminator(
@@ -220,8 +244,11 @@ function buildDiscriminator(
   startSize: number,
   downsamplings: number,
   init: Initializers,
+  numClasses: number | null,
+  seed: number | undefined,
 ): tfl.LayersModel {
   const image = tfl.input({ shape: [imageSize, imageSize, channels], name: 'image' }); // [B, S, S, C]
+  const label = numClasses === null ? null : tfl.input({ shape: [1], dtype: 'int32', name: 'label' }); // [B, 1]
   let x: tfl.SymbolicTensor = image;
   let filters = ndf;
   for (let i = 0; i < downsamplings; i++) {
@@ -241,6 +268,7 @@ function buildDiscriminator(
     x = tfl.layers.leakyReLU({ name: `d_lrelu${i}`, alpha: LEAKY_SLOPE }).apply(x) as tfl.SymbolicTensor;
     filters *= 2;
   }
+  const features = x; // φ(x) [B, start, start, F]
   x = tfl.layers
     .conv2d({
       name: 'd_output',
@@ -252,6 +280,14 @@ function buildDiscriminator(
       kernelInitializer: init.kernel(),
     })
     .apply(x) as tfl.SymbolicTensor; // [B, 1, 1, 1]
-  const logits = tfl.layers.flatten({ name: 'd_logits' }).apply(x) as tfl.SymbolicTensor; // [B, 1]
-  return tfl.model({ inputs: image, outputs: logits, name: `dcgan_discriminator_${imageSize}` });
+  let logits = tfl.layers.flatten({ name: 'd_logits' }).apply(x) as tfl.SymbolicTensor; // [B, 1]
+  if (label !== null) {
+    // Projection discriminator: logit + ⟨embed(y), φ(x)⟩ over the flattened features.
+    const phi = tfl.layers.flatten().apply(features) as tfl.SymbolicTensor; // [B, D]
+    const dim = phi.shape[1] as number;
+    const embedded = tokenEmbedding({ vocabSize: numClasses!, outputDim: dim, name: LABEL_EMBEDDING.discriminator, ...(seed === undefined ? {} : { seed: seed + 2000 }) }).apply(label) as tfl.SymbolicTensor; // [B, 1, D]
+    const projection = tfl.layers.dot({ axes: 1, name: 'd_projection' }).apply([phi, tfl.layers.flatten().apply(embedded) as tfl.SymbolicTensor]) as tfl.SymbolicTensor; // [B, 1]
+    logits = tfl.layers.add({ name: 'd_conditional_logits' }).apply([logits, projection]) as tfl.SymbolicTensor;
+  }
+  return tfl.model({ inputs: label === null ? image : [image, label], outputs: logits, name: `dcgan_discriminator_${imageSize}` });
 }

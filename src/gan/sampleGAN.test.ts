@@ -43,7 +43,7 @@ describe('sampleGAN', () => {
     expect(() => sampleGAN(generator, 2, { latents: wrong })).toThrow(/sampleGAN: invalid `latents` shape: expected \[null, 6\], received \[2, 5\]/);
     const three = tf.zeros([3, 6]) as tf.Tensor2D;
     expect(() => sampleGAN(generator, 2, { latents: three })).toThrow(/`count` \(2\) must equal the number of `latents` \(3\)/);
-    expect(() => sampleGAN(discriminator, 2)).toThrow(/sampleGAN: invalid `generator`: expected one input of shape \[null, Z\], received \[null, 8, 8, 1\]/);
+    expect(() => sampleGAN(discriminator, 2)).toThrow(/sampleGAN: invalid `generator`: expected an input of shape \[null, Z\] \(and labels \[null, 1\]\), received \[null, 8, 8, 1\]/);
     tf.dispose([wrong, three]);
     generator.dispose();
     discriminator.dispose();

@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
-import { ValueError } from '../_internal/errors.js';
-import { latentDimOf, randomLatents } from '../_internal/latents.js';
+import { invalidField, ValueError } from '../_internal/errors.js';
+import { classCountOf, latentDimOf, randomLatents } from '../_internal/latents.js';
 import { checkNonNegativeInt, checkPositiveInt, checkShape } from '../_internal/validate.js';
 
 /**
@@ -19,6 +19,8 @@ export interface SampleGANOptions {
   latents?: tf.Tensor2D;
   /** Examples per forward pass, to bound memory. Defaults to `64`. */
   batchSize?: number;
+  /** The class of each sample `[N]` (int), for a conditional generator (`buildDCGAN({ numClasses })`); required there. */
+  labels?: tf.Tensor;
 }
 
 const FN = 'sampleGAN';
@@ -44,7 +46,7 @@ const FN = 'sampleGAN';
  */
 export function sampleGAN(generator: tfl.LayersModel, count: number, options: SampleGANOptions = {}): tf.Tensor {
   checkConfigObject(FN, options, 'options');
-  checkKnownKeys(FN, options, ['seed', 'latents', 'batchSize'], 'options');
+  checkKnownKeys(FN, options, ['seed', 'latents', 'batchSize', 'labels'], 'options');
   checkPositiveInt(FN, 'count', count);
   const latentDim = latentDimOf(FN, generator);
   const batchSize = checkPositiveInt(FN, 'batchSize', options.batchSize ?? 64);
@@ -55,8 +57,19 @@ export function sampleGAN(generator: tfl.LayersModel, count: number, options: Sa
       throw new ValueError(`${FN}: \`count\` (${count}) must equal the number of \`latents\` (${options.latents.shape[0]}).`);
     }
   }
+  const classes = classCountOf(FN, generator);
+  const { labels } = options;
+  if (classes === null && labels !== undefined) throw new ValueError(`${FN}: \`labels\` were given, but the generator is not conditional.`);
+  if (classes !== null) {
+    if (!(labels instanceof tf.Tensor)) throw new ValueError(`${FN}: the generator is conditional (${classes} classes); pass \`labels\`, one class per sample.`);
+    if (labels.size !== count) throw new ValueError(`${FN}: \`labels\` has ${labels.size} classes for ${count} samples.`);
+    const values = labels.dataSync();
+    const bad = values.findIndex((c) => !Number.isInteger(c) || c < 0 || c >= classes);
+    if (bad >= 0) throw invalidField(FN, 'labels', `class ids that are integers in [0, ${classes})`, `${values[bad]} at index ${bad}`);
+  }
   return tf.tidy(() => {
     const z = options.latents ?? randomLatents(count, latentDim, seed); // [N, Z]
-    return generator.predict(z, { batchSize }) as tf.Tensor; // [N, …]
+    const inputs = labels === undefined ? z : [z, tf.reshape(tf.cast(labels, 'int32'), [count, 1])];
+    return generator.predict(inputs, { batchSize }) as tf.Tensor; // [N, …]
   });
 }

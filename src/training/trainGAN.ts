@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
-import { latentDimOf, randomLatents } from '../_internal/latents.js';
+import { classCountOf, latentDimOf, randomLabels, randomLatents } from '../_internal/latents.js';
 import { seedSource } from '../_internal/random.js';
 import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { ganLossPair, type GANLossName, type GANLossPair } from '../losses/ganLossPairs.js';
@@ -93,6 +93,11 @@ export interface TrainGANOptions {
   generatorOptimizer?: tf.Optimizer;
   /** Optimizer of the discriminator. Defaults to `tf.train.adam(2e-4, 0.5, 0.999)` (`tf.train.adam(1e-4, 0, 0.9)` with `'wgan-gp'`). */
   discriminatorOptimizer?: tf.Optimizer;
+  /**
+   * Class of each example `[N]` (int), for a conditional pair (`buildDCGAN({ numClasses })`);
+   * requires `data` to be a tensor of examples. Generated examples get uniformly random classes.
+   */
+  labels?: tf.Tensor;
   /** Shuffle a tensor of examples every epoch. Defaults to `true`. */
   shuffle?: boolean;
   /** Seed of the shuffling and of the latent draws; the same seed and initial weights give the same run. Defaults to unseeded. */
@@ -145,6 +150,7 @@ const KEYS = [
   'discriminatorSteps',
   'generatorOptimizer',
   'discriminatorOptimizer',
+  'labels',
   'shuffle',
   'seed',
   'onStep',
@@ -203,6 +209,23 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
     if (fnValue !== undefined && typeof fnValue !== 'function') throw invalidField(FN, field, 'a function', fnValue);
   }
   const latentDim = latentDimOf(FN, generator);
+  const classes = classCountOf(FN, generator);
+  const labels = options.labels;
+  if ((classes === null) !== (labels === undefined)) {
+    throw new ValueError(
+      classes === null
+        ? `${FN}: \`labels\` were given, but the generator is not conditional (it takes no labels).`
+        : `${FN}: the generator is conditional (${classes} classes); pass \`labels\`, the class of each example of \`data\`.`,
+    );
+  }
+  if (labels !== undefined) {
+    if (!(labels instanceof tf.Tensor)) throw invalidField(FN, 'labels', 'a tensor of class ids [N]', labels);
+    const values = labels.dataSync();
+    const bad = values.findIndex((c) => !Number.isInteger(c) || c < 0 || c >= classes!);
+    if (bad >= 0) throw invalidField(FN, 'labels', `class ids that are integers in [0, ${classes})`, `${values[bad]} at index ${bad}`);
+    if (losses.penalty !== undefined) throw new ValueError(`${FN}: a discriminator penalty (such as 'wgan-gp') is not supported with a conditional pair yet.`);
+  }
+  const conditionOn = (x: tf.Tensor, y: tf.Tensor | null): tf.Tensor | tf.Tensor[] => (y === null ? x : [x, y]);
   const exampleShape = discriminator.inputs[0]!.shape.slice(1); // […] without B
   const generatedShape = generator.outputs[0]!.shape.slice(1);
   if (formatShape(exampleShape) !== formatShape(generatedShape)) {
@@ -214,21 +237,24 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
   const generatorOptimizer = options.generatorOptimizer ?? defaultOptimizer();
   const discriminatorOptimizer = options.discriminatorOptimizer ?? defaultOptimizer();
   const rng = seedSource(seed);
-  const source = batchSource(FN, data, { batchSize, exampleRank: exampleShape.length, shuffle, rng });
+  const labelIds = labels === undefined ? undefined : tf.cast(labels, 'int32'); // [N], freed at the end
+  const source = batchSource(FN, data, { batchSize, exampleRank: exampleShape.length, shuffle, rng, ...(labelIds === undefined ? {} : { labels: labelIds }) });
 
   const gVars = generator.trainableWeights.map((w) => w.read() as tf.Variable);
   const dVars = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
 
   // One discriminator step; returns [loss, mean D(x), mean D(G(z)), mean σ(D(x)), mean σ(D(G(z)))].
-  const discriminatorStep = (real: tf.Tensor): tf.Tensor1D => {
+  const discriminatorStep = (real: tf.Tensor, realLabels: tf.Tensor | null): tf.Tensor1D => {
     let stats: tf.Tensor1D | undefined;
     const n = real.shape[0]!;
-    const fake = tf.tidy(() => generator.apply(randomLatents(n, latentDim, rng.nextSeed()), { training: true }) as tf.Tensor);
+    const yReal = realLabels === null ? null : tf.reshape(realLabels, [n, 1]);
+    const yFake = classes === null ? null : randomLabels(n, classes, rng.nextSeed());
+    const fake = tf.tidy(() => generator.apply(conditionOn(randomLatents(n, latentDim, rng.nextSeed()), yFake), { training: true }) as tf.Tensor);
     const penaltySeed = losses.penalty === undefined ? undefined : rng.nextSeed();
     const cost = discriminatorOptimizer.minimize(
       () => {
-        const realLogits = discriminator.apply(real, { training: true }) as tf.Tensor; // [B, …]
-        const fakeLogits = discriminator.apply(fake, { training: true }) as tf.Tensor; // [B, …]
+        const realLogits = discriminator.apply(conditionOn(real, yReal), { training: true }) as tf.Tensor; // [B, …]
+        const fakeLogits = discriminator.apply(conditionOn(fake, yFake), { training: true }) as tf.Tensor; // [B, …]
         let loss = losses.discriminator(realLogits, fakeLogits);
         if (losses.penalty !== undefined) loss = tf.add(loss, losses.penalty(discriminator, real, fake, penaltySeed)) as tf.Scalar;
         stats = tf.keep(
@@ -244,7 +270,7 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
       true,
       dVars,
     )!;
-    fake.dispose();
+    tf.dispose([fake, ...(yReal === null ? [] : [yReal]), ...(yFake === null ? [] : [yFake])]);
     const out = tf.tidy(() => tf.concat([tf.reshape(cost, [1]), stats!])) as tf.Tensor1D;
     tf.dispose([cost, stats!]);
     return out;
@@ -253,8 +279,9 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
   const generatorStep = (n: number): tf.Scalar =>
     generatorOptimizer.minimize(
       () => {
-        const fake = generator.apply(randomLatents(n, latentDim, rng.nextSeed()), { training: true }) as tf.Tensor;
-        return losses.generator(discriminator.apply(fake, { training: true }) as tf.Tensor);
+        const y = classes === null ? null : randomLabels(n, classes, rng.nextSeed());
+        const fake = generator.apply(conditionOn(randomLatents(n, latentDim, rng.nextSeed()), y), { training: true }) as tf.Tensor;
+        return losses.generator(discriminator.apply(conditionOn(fake, y), { training: true }) as tf.Tensor);
       },
       true,
       gVars,
@@ -273,9 +300,9 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
         batches++;
         try {
           checkBatch(batch.x, exampleShape, step);
-          pending.push(discriminatorStep(batch.x));
+          pending.push(discriminatorStep(batch.x, batch.labels ?? null));
         } finally {
-          if (batch.owned) batch.x.dispose();
+          if (batch.owned) tf.dispose([batch.x, ...(batch.labels === undefined ? [] : [batch.labels])]);
         }
         if (pending.length < discriminatorSteps) continue;
 
@@ -337,6 +364,7 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
   } finally {
     tf.dispose(pending);
     source.dispose();
+    labelIds?.dispose();
   }
   return { steps: step, epochs: epochsDone, stopReason, history };
 }
