@@ -3,13 +3,16 @@
  *
  *   npx tsx examples/dcgan-mnist.ts [--backend cpu|wasm] [--steps 1200] [--batch-size 32]
  *       [--filters 32] [--latent-dim 64] [--sample-every 300] [--out out] [--seed 1]
- *       [--classifier cnn|mlp|none]
+ *       [--classifier cnn|mlp|none] [--conditional]
  *
  * Trains `buildDCGAN({ imageSize: 28, channels: 1 })` with `trainGAN`, writes a
  * grid of samples to `out/dcgan-mnist-step-N.png` every `--sample-every` steps,
  * saves the generator to `out/dcgan-mnist-generator/`, loads it back, checks
  * the reloaded generator gives the same samples, and measures how many
- * samples an MNIST classifier recognises as digits.
+ * samples an MNIST classifier recognises as digits. With `--conditional`, the
+ * pair is conditioned on the digit (`numClasses: 10`): the grids show digits
+ * 0–9 in columns, and the classifier measures how often a generated digit is
+ * the one requested.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -42,8 +45,10 @@ const { values: args } = parseArgs({
     classifier: { type: 'string', default: 'cnn' },
     out: { type: 'string', default: 'out' },
     seed: { type: 'string', default: '1' },
+    conditional: { type: 'boolean', default: false },
   },
 });
+const conditional = args.conditional === true;
 const steps = Number(args.steps);
 const batchSize = Number(args['batch-size']);
 const filters = Number(args.filters);
@@ -57,7 +62,7 @@ const classifierKind = args.classifier as ClassifierKind | 'none';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function writeGrid(images: tf.Tensor, path: string): Promise<void> {
-  writeFileSync(path, encodePNG(await imageGrid(images, { columns: 8 })));
+  writeFileSync(path, encodePNG(await imageGrid(images, { columns: conditional ? 10 : 8 })));
   log(`wrote ${path}`);
 }
 
@@ -76,10 +81,15 @@ async function main(): Promise<void> {
     generatorFilters: filters,
     discriminatorFilters: filters,
     seed,
+    ...(conditional ? { numClasses: 10 } : {}),
   });
   log(`generator ${generator.countParams().toLocaleString('en')} parameters, discriminator ${discriminator.countParams().toLocaleString('en')}`);
 
-  const fixedLatents = tf.randomNormal([64, latentDim], 0, 1, 'float32', seed + 1) as tf.Tensor2D;
+  const gridCount = conditional ? 100 : 64;
+  const fixedLatents = tf.randomNormal([gridCount, latentDim], 0, 1, 'float32', seed + 1) as tf.Tensor2D;
+  // Conditional grids: 10 columns, column c showing digit c.
+  const fixedLabels = conditional ? tf.tensor1d(Array.from({ length: gridCount }, (_, i) => i % 10), 'int32') : undefined;
+  const gridOptions = { latents: fixedLatents, ...(fixedLabels === undefined ? {} : { labels: fixedLabels }) };
   const t0 = performance.now();
   const tty = process.stdout.isTTY === true;
   const onStep = async (info: GANStepInfo): Promise<void> => {
@@ -95,7 +105,7 @@ async function main(): Promise<void> {
     else if (done === 1 || done % 10 === 0 || done === steps) log(line);
     if (done % sampleEvery === 0 || done === steps) {
       if (tty) process.stdout.write('\n');
-      const samples = sampleGAN(generator, 64, { latents: fixedLatents });
+      const samples = sampleGAN(generator, gridCount, gridOptions);
       await writeGrid(samples, `${outDir}/dcgan-mnist-step-${done}.png`);
       samples.dispose();
     }
@@ -104,6 +114,7 @@ async function main(): Promise<void> {
     generator,
     discriminator,
     data: mnist.train.images,
+    ...(conditional ? { labels: mnist.train.labels } : {}),
     batchSize,
     steps,
     seed,
@@ -116,8 +127,8 @@ async function main(): Promise<void> {
   const dir = `${outDir}/dcgan-mnist-generator`;
   await saveModel(generator, dir);
   const reloaded = await loadModel(dir);
-  const a = sampleGAN(generator, 64, { latents: fixedLatents });
-  const b = sampleGAN(reloaded, 64, { latents: fixedLatents });
+  const a = sampleGAN(generator, gridCount, gridOptions);
+  const b = sampleGAN(reloaded, gridCount, gridOptions);
   const maxDiff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))));
   log(`saved the generator to ${dir}; reloaded samples differ by at most ${(await maxDiff.data())[0]}`);
   await writeGrid(b, `${outDir}/dcgan-mnist-reloaded.png`);
@@ -126,8 +137,16 @@ async function main(): Promise<void> {
   if (classifierKind !== 'none') {
     const { model: classifier, testAccuracy, cached } = await mnistClassifier(mnist, { kind: classifierKind, outDir, log });
     log(`classifier (${classifierKind}${cached ? ', cached' : ''}): held-out accuracy ${(testAccuracy * 100).toFixed(2)}%`);
-    const samples = sampleGAN(reloaded, evalSamples, { seed: seed + 2 });
+    const requested = tf.tensor1d(Array.from({ length: evalSamples }, (_, i) => i % 10), 'int32');
+    const samples = sampleGAN(reloaded, evalSamples, { seed: seed + 2, ...(conditional ? { labels: requested } : {}) });
     const report = await digitReport(classifier, samples, 0.9);
+    if (conditional) {
+      const predicted = tf.tidy(() => tf.argMax(classifier.predict(samples, { batchSize: 256 }) as tf.Tensor, 1));
+      const hits = tf.tidy(() => tf.sum(tf.cast(tf.equal(predicted, requested), 'int32')));
+      log(`conditional: ${(((await hits.data())[0]! / evalSamples) * 100).toFixed(1)}% of ${evalSamples} generated digits are classified as the digit requested`);
+      tf.dispose([predicted, hits]);
+    }
+    requested.dispose();
     log(
       `generated digits: ${(report.confidentShare * 100).toFixed(1)}% of ${evalSamples} samples classified with confidence > 0.9; ` +
         `${report.classesPresent} of 10 classes present (counts ${report.classCounts.join(' ')})`,
@@ -135,7 +154,7 @@ async function main(): Promise<void> {
     samples.dispose();
     classifier.dispose();
   }
-  tf.dispose([fixedLatents, mnist.train.images, mnist.train.labels, mnist.test.images, mnist.test.labels]);
+  tf.dispose([fixedLatents, ...(fixedLabels === undefined ? [] : [fixedLabels]), mnist.train.images, mnist.train.labels, mnist.test.images, mnist.test.labels]);
   generator.dispose();
   discriminator.dispose();
   reloaded.dispose();

@@ -39,6 +39,16 @@ describe('examples', () => {
     expect(existsSync(join(dir, 'dcgan-mnist-generator', 'model.json'))).toBe(true);
   });
 
+  it('dcgan-mnist.ts --conditional trains a conditional pair and writes 10-column grids', async () => {
+    const dir = join(out, 'conditional');
+    const stdout = await example('dcgan-mnist.ts', [
+      '--conditional', '--steps', '2', '--batch-size', '8', '--filters', '4', '--latent-dim', '8', '--sample-every', '2', '--classifier', 'none', '--out', dir,
+    ]);
+    expect(stdout).toMatch(/step 2\/2 {2}D \d+\.\d+ {2}G \d+\.\d+/);
+    expect(stdout).toMatch(/reloaded samples differ by at most 0\n/);
+    expect(readFileSync(join(dir, 'dcgan-mnist-step-2.png')).subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+
   it.each(['cpu', 'wasm'])('char-transformer.ts trains, evaluates, streams text, and reloads on %s', async (backend) => {
     const dir = join(out, `char-${backend}`);
     const stdout = await example('char-transformer.ts', [
