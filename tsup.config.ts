@@ -7,6 +7,7 @@ export default defineConfig({
     'attention/index': 'src/attention/index.ts',
     'text/index': 'src/text/index.ts',
     'audio/index': 'src/audio/index.ts',
+    'vae/index': 'src/vae/index.ts',
     'gan/index': 'src/gan/index.ts',
     'losses/index': 'src/losses/index.ts',
     'training/index': 'src/training/index.ts',

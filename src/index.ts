@@ -18,3 +18,4 @@ export * from './losses/index.js';
 export * from './sampling/index.js';
 export * from './text/index.js';
 export * from './training/index.js';
+export * from './vae/index.js';

@@ -65,6 +65,14 @@ describe('tree shaking', () => {
     }
   });
 
+  it('a consumer of buildVAE alone gets no GAN, attention, audio or training loop', async () => {
+    const code = await bundle("import { buildVAE } from 'tfjs-generative'; console.log(buildVAE);", false);
+    expect(code).toContain('function buildVAE');
+    for (const name of ['buildDCGAN', 'trainGAN', 'trainVAE', 'MultiHeadAttention', 'WaveNetBlock', 'generateAudio', 'node:fs']) {
+      expect(code, `bundle should not contain ${name}`).not.toContain(name);
+    }
+  });
+
   it('a consumer of the losses alone gets no model code', async () => {
     const code = await bundle("import { hingeDiscriminatorLoss } from './src/losses/index.ts'; console.log(hingeDiscriminatorLoss);", false);
     expect(code).not.toContain('buildDCGAN');

@@ -10,6 +10,7 @@ import { TransformerBlock } from '../attention/TransformerBlock.js';
 import { CausalConv1D } from '../audio/CausalConv1D.js';
 import { WaveNetBlock } from '../audio/WaveNetBlock.js';
 import { SpectralNormalization } from '../gan/SpectralNormalization.js';
+import { GaussianSample } from '../vae/GaussianSample.js';
 
 /**
  * A class that tfjs-layers can (de)serialize: it has a static `className`.
@@ -32,6 +33,7 @@ const LIBRARY_LAYERS: readonly SerializableLayerClass[] = [
   CausalConv1D,
   WaveNetBlock,
   SpectralNormalization,
+  GaussianSample,
 ];
 
 const registered = new Set<SerializableLayerClass>();

@@ -13,3 +13,7 @@ export {
   sparseCategoricalCrossEntropyFromLogits,
   type SparseCategoricalCrossEntropyOptions,
 } from './sparseCategoricalCrossEntropyFromLogits.js';
+export { bernoulliNegLogLikelihood } from './bernoulliNegLogLikelihood.js';
+export { elbo, type ElboOptions, type VAELikelihood } from './elbo.js';
+export { gaussianNegLogLikelihood, type GaussianNegLogLikelihoodOptions } from './gaussianNegLogLikelihood.js';
+export { klDivergence } from './klDivergence.js';

@@ -22,3 +22,14 @@ export {
 } from './trainLanguageModel.js';
 export type { TokenStream } from './_tokens.js';
 export { trainWaveNet, type TrainWaveNetOptions, type TrainWaveNetResult, type WaveNetStepInfo } from './trainWaveNet.js';
+export {
+  trainVAE,
+  type LabeledExamples,
+  type TrainVAEOptions,
+  type TrainVAEResult,
+  type VAEEpochInfo,
+  type VAEHistory,
+  type VAEMetrics,
+  type VAEStepInfo,
+  type VAETrainingData,
+} from './trainVAE.js';

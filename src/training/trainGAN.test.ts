@@ -259,6 +259,18 @@ describe('trainGAN', () => {
     disposeAll(generator, discriminator);
   });
 
+  it('frees the optimizers it makes itself: repeated calls leak nothing', async () => {
+    const { generator, discriminator } = mlpGAN(9);
+    const data = points(128, 1);
+    await trainGAN({ generator, discriminator, data, batchSize: 32, steps: 1, seed: 1 });
+    const before = tf.memory().numTensors;
+    await trainGAN({ generator, discriminator, data, batchSize: 32, steps: 2, seed: 1 });
+    await trainGAN({ generator, discriminator, data, batchSize: 32, steps: 2, seed: 2, loss: 'wgan-gp' });
+    expect(tf.memory().numTensors).toBe(before);
+    data.dispose();
+    disposeAll(generator, discriminator);
+  });
+
   it('stops when aborted, after the current step', async () => {
     const { generator, discriminator } = mlpGAN(40);
     const data = points(64, 41);

@@ -89,7 +89,7 @@ export interface TrainGANOptions {
   batchSize?: number;
   /** Discriminator (critic) steps per generator step, each on a new real batch. Defaults to `1` (`5` with `'wgan-gp'`). */
   discriminatorSteps?: number;
-  /** Optimizer of the generator. Defaults to `tf.train.adam(2e-4, 0.5, 0.999)` (`tf.train.adam(1e-4, 0, 0.9)` with `'wgan-gp'`). */
+  /** Optimizer of the generator; one made by default is disposed at the end of the call (pass your own to keep its state). Defaults to `tf.train.adam(2e-4, 0.5, 0.999)` (`tf.train.adam(1e-4, 0, 0.9)` with `'wgan-gp'`). */
   generatorOptimizer?: tf.Optimizer;
   /** Optimizer of the discriminator. Defaults to `tf.train.adam(2e-4, 0.5, 0.999)` (`tf.train.adam(1e-4, 0, 0.9)` with `'wgan-gp'`). */
   discriminatorOptimizer?: tf.Optimizer;
@@ -365,6 +365,9 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
     tf.dispose(pending);
     source.dispose();
     labelIds?.dispose();
+    // Optimizers made here hold state nobody else can reach: free it.
+    if (options.generatorOptimizer === undefined) generatorOptimizer.dispose();
+    if (options.discriminatorOptimizer === undefined) discriminatorOptimizer.dispose();
   }
   return { steps: step, epochs: epochsDone, stopReason, history };
 }

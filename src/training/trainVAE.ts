@@ -1,0 +1,445 @@
+// Training a VAE by maximizing the ELBO: Kingma & Welling 2013, "Auto-Encoding
+// Variational Bayes", https://arxiv.org/abs/1312.6114 (Algorithm 1, one z per example);
+// β-VAE: Higgins et al. 2017, https://openreview.net/forum?id=Sy2fzU9gl; KL warm-up
+// (the KL weight raised linearly from 0): Bowman et al. 2015, https://arxiv.org/abs/1511.06349,
+// and Sønderby et al. 2016, https://arxiv.org/abs/1602.02282.
+//
+// Legend: N examples, B batch, Z latent size, K classes.
+import * as tf from '@tensorflow/tfjs-core';
+import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
+import { invalidField, ValueError } from '../_internal/errors.js';
+import { seedSource } from '../_internal/random.js';
+import { checkFiniteNumber, checkNonNegativeInt, checkPositiveInt, checkTensor, formatShape } from '../_internal/validate.js';
+import { checkExamples, elboTerms, oneHotLabels, resolveLabels, resolveVAE, type VAEParts } from '../vae/_vaeParts.js';
+import type { VAEModels } from '../vae/types.js';
+import { batchSource, type TrainingData } from './_batches.js';
+import { checkFiniteLosses, resolveSchedule, type StopReason } from './_loop.js';
+
+/**
+ * Training data of {@link trainVAE}: examples alone (any {@link TrainingData}
+ * form), or, for a conditional VAE, `{ x, labels }` with `x` a tensor of
+ * examples `[N, …]` and `labels` their class indices `[N]` (a tensor or an
+ * array of integers in `[0, numClasses)`), shuffled together.
+ *
+ * @category Training
+ */
+export type VAETrainingData = TrainingData | LabeledExamples;
+
+/**
+ * Examples with their class labels, for a conditional VAE.
+ *
+ * @category Training
+ */
+export interface LabeledExamples {
+  /** Examples `[N, …]`. */
+  x: tf.Tensor;
+  /** Class index of each example, `[N]`, integers in `[0, numClasses)`. */
+  labels: tf.Tensor | readonly number[];
+}
+
+/**
+ * The ELBO terms {@link trainVAE} reports, means over examples, in nats per example.
+ *
+ * @category Training
+ */
+export interface VAEMetrics {
+  /** Reconstruction term: the negative log-likelihood `-log p(x|z)`, one `z ~ q(z|x)`. */
+  reconstruction: number;
+  /** `KL(q(z|x) ‖ N(0, I))`, closed form. */
+  kl: number;
+  /** `-(reconstruction + kl)`: the evidence lower bound with β = 1, comparable with papers. */
+  elbo: number;
+}
+
+/**
+ * What {@link trainVAE} reports after each step.
+ *
+ * @category Training
+ */
+export interface VAEStepInfo extends VAEMetrics {
+  /** Zero-based index of the step just completed. */
+  step: number;
+  /** Zero-based index of the current epoch. */
+  epoch: number;
+  /** The KL weight used at this step (β, scaled down during the warm-up). */
+  beta: number;
+  /** The objective minimized at this step: `reconstruction + beta · kl`. */
+  loss: number;
+}
+
+/**
+ * What {@link trainVAE} reports at the end of each epoch.
+ *
+ * @category Training
+ */
+export interface VAEEpochInfo extends VAEMetrics {
+  /** Zero-based index of the epoch just completed. */
+  epoch: number;
+  /** Steps in this epoch (the metrics are their means). */
+  steps: number;
+  /** The ELBO terms on `validationData`, when given (encoder and decoder in inference mode). */
+  validation?: VAEMetrics;
+}
+
+/**
+ * Options of {@link trainVAE}.
+ *
+ * @category Training
+ */
+export interface TrainVAEOptions {
+  /** Number of passes over `data`. Cannot be combined with `steps`. Defaults to `1` when `steps` is not given. */
+  epochs?: number;
+  /** Number of steps to run, cycling through `data` as needed. Cannot be combined with `epochs`. */
+  steps?: number;
+  /** Examples per batch when `data` is a tensor of examples (the last incomplete batch is dropped). Defaults to `64`. */
+  batchSize?: number;
+  /** Weight β of the KL term in the objective (β-VAE); ≥ 0. Defaults to the VAE's `beta`, else `1`. */
+  beta?: number;
+  /** Steps over which the KL weight rises linearly from 0 to β (`β · min(1, step / klWarmupSteps)`); 0 for none. Defaults to `0`. */
+  klWarmupSteps?: number;
+  /** Optimizer. Defaults to `tf.train.adam(1e-3)`. */
+  optimizer?: tf.Optimizer;
+  /** Shuffle a tensor of examples every epoch. Defaults to `true`. */
+  shuffle?: boolean;
+  /** Seed of the shuffling and of the `z` draws; the same seed and initial weights give the same run. Defaults to unseeded. */
+  seed?: number;
+  /** Held-out data, in the forms of `data` (a tensor or `{ x, labels }`), evaluated at the end of every epoch and of training. */
+  validationData?: tf.Tensor | LabeledExamples;
+  /** Called after every step; may be async (training waits for it). */
+  onStep?: (info: VAEStepInfo) => void | Promise<void>;
+  /** Called after every epoch; may be async (training waits for it). */
+  onEpochEnd?: (info: VAEEpochInfo) => void | Promise<void>;
+  /** Stops training after the current step when aborted; `trainVAE` then resolves with `stopReason: 'aborted'`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The per-step history of a {@link trainVAE} run, in nats per example.
+ *
+ * @category Training
+ */
+export interface VAEHistory {
+  /** Reconstruction NLL of each step. */
+  reconstruction: number[];
+  /** KL of each step. */
+  kl: number[];
+  /** ELBO (β = 1) of each step. */
+  elbo: number[];
+  /** Objective minimized at each step (`reconstruction + beta · kl`). */
+  loss: number[];
+}
+
+/**
+ * What {@link trainVAE} resolves to.
+ *
+ * @category Training
+ */
+export interface TrainVAEResult {
+  /** Steps completed. */
+  steps: number;
+  /** Epochs completed (a partial last epoch is not counted). */
+  epochs: number;
+  /** Why training stopped. */
+  stopReason: StopReason;
+  /** Per-step metrics. */
+  history: VAEHistory;
+  /** The ELBO terms on `validationData` after the last step, when given. */
+  validation?: VAEMetrics;
+}
+
+const FN = 'trainVAE';
+const KEYS = [
+  'epochs',
+  'steps',
+  'batchSize',
+  'beta',
+  'klWarmupSteps',
+  'optimizer',
+  'shuffle',
+  'seed',
+  'validationData',
+  'onStep',
+  'onEpochEnd',
+  'signal',
+] as const;
+
+/**
+ * Trains a VAE's encoder and decoder by minimizing
+ * `E[-log p(x|z)] + β · KL(q(z|x) ‖ N(0, I))`, the negative ELBO when β = 1
+ * (Kingma & Welling 2013), with one `z` per example drawn by
+ * reparameterization.
+ *
+ * `vae` is the object {@link buildVAE} or {@link buildConvVAE} returns, or any
+ * `{ encoder, decoder }` pair (see {@link VAEModels}): the loss needs the
+ * encoder's `mean` and `logVar`, which the end-to-end `vae` model hides, so
+ * the encoder and decoder are trained directly (the `vae` model shares their
+ * weights). Both run in training mode.
+ *
+ * Reported numbers are in nats per example (means over the batch): the
+ * reconstruction NLL, the KL, the ELBO with β = 1 (comparable with papers,
+ * whatever `beta` is), and the objective actually minimized. β scales only
+ * the objective; during the KL warm-up it rises linearly from 0.
+ *
+ * A NaN or infinite loss stops training with a {@link NonFiniteLossError}
+ * naming the step. No tensors are leaked: after the optimizer's first step
+ * made its state, `tf.memory().numTensors` stays the same however many steps
+ * run.
+ *
+ * @param vae - Encoder and decoder (and likelihood); see {@link VAEModels}.
+ * @param data - Examples, or `{ x, labels }` for a conditional VAE; see {@link VAETrainingData}.
+ *   Bernoulli VAEs need data in [0, 1].
+ * @param options - Schedule, β, optimizer, callbacks; see {@link TrainVAEOptions}.
+ * @returns Steps and epochs done, why training stopped, the history, and the final validation metrics.
+ * @throws {@link ValueError} for invalid options, data of the wrong shape or labels
+ *   outside `[0, numClasses)`; {@link NonFiniteLossError} when a loss is not finite.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { buildVAE, trainVAE } from 'tfjs-generative';
+ * const model = buildVAE({ inputShape: [16], latentDim: 2, hiddenUnits: [32], seed: 1 });
+ * const x = tf.cast(tf.greater(tf.randomUniform([128, 16], 0, 1, 'float32', 2), 0.5), 'float32'); // [N, 16]
+ * const result = await trainVAE(model, x, { batchSize: 32, steps: 8, seed: 1 });
+ * console.log(result.steps, result.history.elbo.length); // 8 8
+ * ```
+ *
+ * @category Training
+ */
+export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: TrainVAEOptions = {}): Promise<TrainVAEResult> {
+  checkConfigObject(FN, options, 'options');
+  checkKnownKeys(FN, options, KEYS, 'options');
+  const parts = resolveVAE(FN, vae);
+  const { signal, onStep, onEpochEnd } = options;
+  const schedule = resolveSchedule(FN, options.epochs, options.steps);
+  const batchSize = checkPositiveInt(FN, 'batchSize', options.batchSize ?? 64);
+  const beta = checkFiniteNumber(FN, 'beta', options.beta ?? parts.beta);
+  if (beta < 0) throw invalidField(FN, 'beta', 'a non-negative number', beta);
+  const klWarmupSteps = checkNonNegativeInt(FN, 'klWarmupSteps', options.klWarmupSteps ?? 0);
+  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
+  const shuffle = options.shuffle ?? true;
+  if (typeof shuffle !== 'boolean') throw invalidField(FN, 'shuffle', 'a boolean', shuffle);
+  for (const [field, fnValue] of [['onStep', onStep], ['onEpochEnd', onEpochEnd]] as const) {
+    if (fnValue !== undefined && typeof fnValue !== 'function') throw invalidField(FN, field, 'a function', fnValue);
+  }
+  if (options.optimizer !== undefined && !(options.optimizer instanceof tf.Optimizer)) {
+    throw invalidField(FN, 'optimizer', 'a tf.Optimizer', options.optimizer);
+  }
+
+  const train = splitData(FN, 'data', data, parts);
+  let validation: { x: tf.Tensor; labels: tf.Tensor1D | null } | null = null;
+  const owned: tf.Tensor[] = [];
+  if (train.labels !== null) owned.push(train.labels);
+  try {
+    if (options.validationData !== undefined) {
+      const v = splitData(FN, 'validationData', options.validationData, parts);
+      if (!(v.x instanceof tf.Tensor)) {
+        throw invalidField(FN, 'validationData', 'a tensor of examples or { x, labels }', options.validationData);
+      }
+      checkExamples(FN, 'validationData', v.x, parts);
+      if (v.labels !== null) owned.push(v.labels);
+      validation = { x: v.x, labels: v.labels };
+    }
+  } catch (e) {
+    tf.dispose(owned);
+    throw e;
+  }
+
+  const rng = seedSource(seed);
+  let source;
+  try {
+    source = batchSource(FN, train.x, {
+      batchSize,
+      exampleRank: parts.exampleShape.length,
+      shuffle,
+      rng,
+      ...(train.labels === null ? {} : { labels: train.labels }),
+    });
+  } catch (e) {
+    tf.dispose(owned);
+    throw e;
+  }
+  // A default optimizer is ours: it is disposed at the end (its state could not be reused).
+  const optimizer = options.optimizer ?? tf.train.adam(1e-3);
+  const vars = [...parts.encoder.trainableWeights, ...parts.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
+  const betaAt = (step: number): number => (klWarmupSteps === 0 ? beta : beta * Math.min(1, step / klWarmupSteps));
+
+  // One step; returns [loss, mean reconstruction, mean KL].
+  const trainStep = (x: tf.Tensor, labels: tf.Tensor | undefined, stepBeta: number): tf.Tensor1D => {
+    let stats: tf.Tensor1D | undefined;
+    const oneHot = labels === undefined || parts.numClasses === null ? null : oneHotLabels(labels, parts.numClasses);
+    const zSeed = rng.nextSeed();
+    try {
+      const cost = optimizer.minimize(
+        () => {
+          const { reconstruction, kl } = elboTerms(parts, x, oneHot, zSeed, true); // [B], [B]
+          const recon = tf.mean(reconstruction);
+          const klMean = tf.mean(kl);
+          stats = tf.keep(tf.stack([recon, klMean]) as tf.Tensor1D);
+          return tf.add(recon, tf.mul(klMean, stepBeta)) as tf.Scalar;
+        },
+        true,
+        vars,
+      )!;
+      const out = tf.tidy(() => tf.concat([tf.reshape(cost, [1]), stats!])) as tf.Tensor1D;
+      tf.dispose([cost, stats!]);
+      return out;
+    } finally {
+      if (oneHot !== null) oneHot.dispose();
+    }
+  };
+
+  const evaluate = async (): Promise<VAEMetrics | undefined> => {
+    if (validation === null) return undefined;
+    return evaluateTerms(parts, validation.x, validation.labels, batchSize, rng.nextSeed());
+  };
+
+  const history: VAEHistory = { reconstruction: [], kl: [], elbo: [], loss: [] };
+  let step = 0;
+  let epochsDone = 0;
+  let stopReason: StopReason = 'completed';
+  let lastValidation: VAEMetrics | undefined;
+  let validatedAtStep = -1;
+  try {
+    epochs: for (let epoch = 0; epoch < schedule.epochs; epoch++) {
+      const sums = { reconstruction: 0, kl: 0, steps: 0 };
+      let batches = 0;
+      for await (const batch of source.epoch()) {
+        batches++;
+        let values: Float32Array;
+        const stepBeta = betaAt(step);
+        try {
+          checkBatch(batch.x, parts, step);
+          const stats = trainStep(batch.x, batch.labels, stepBeta);
+          values = (await stats.data()) as Float32Array;
+          stats.dispose();
+        } finally {
+          if (batch.owned) tf.dispose([batch.x, ...(batch.labels === undefined ? [] : [batch.labels])]);
+        }
+        const reconstruction = values[1]!;
+        const kl = values[2]!;
+        const info: VAEStepInfo = {
+          step,
+          epoch,
+          reconstruction,
+          kl,
+          elbo: -(reconstruction + kl),
+          beta: stepBeta,
+          loss: values[0]!,
+        };
+        checkFiniteLosses(FN, step, epoch, { 'reconstruction loss': reconstruction, 'KL divergence': kl, loss: info.loss });
+        history.reconstruction.push(reconstruction);
+        history.kl.push(kl);
+        history.elbo.push(info.elbo);
+        history.loss.push(info.loss);
+        sums.reconstruction += reconstruction;
+        sums.kl += kl;
+        sums.steps++;
+        step++;
+        if (onStep !== undefined) await onStep(info);
+        if (signal?.aborted === true) {
+          stopReason = 'aborted';
+          break epochs;
+        }
+        if (step >= schedule.steps) break epochs;
+      }
+      if (batches === 0) {
+        if (step === 0 && epoch === 0) throw new ValueError(`${FN}: invalid \`data\`: it yielded no batches.`);
+        stopReason = 'data-exhausted';
+        break;
+      }
+      epochsDone++;
+      if (validation !== null) {
+        lastValidation = await evaluate();
+        validatedAtStep = step;
+      }
+      if (onEpochEnd !== undefined && sums.steps > 0) {
+        const r = sums.reconstruction / sums.steps;
+        const k = sums.kl / sums.steps;
+        await onEpochEnd({
+          epoch,
+          steps: sums.steps,
+          reconstruction: r,
+          kl: k,
+          elbo: -(r + k),
+          ...(lastValidation === undefined ? {} : { validation: lastValidation }),
+        });
+      }
+      if (signal?.aborted === true) {
+        stopReason = 'aborted';
+        break;
+      }
+    }
+    if (validation !== null && validatedAtStep !== step) lastValidation = await evaluate();
+  } finally {
+    source.dispose();
+    tf.dispose(owned);
+    if (options.optimizer === undefined) optimizer.dispose();
+  }
+  return {
+    steps: step,
+    epochs: epochsDone,
+    stopReason,
+    history,
+    ...(lastValidation === undefined ? {} : { validation: lastValidation }),
+  };
+}
+
+/** Splits `data` into examples and checked labels (int32 `[N]`, owned by the caller), or throws. */
+function splitData(
+  fn: string,
+  field: string,
+  data: unknown,
+  parts: VAEParts,
+): { x: unknown; labels: tf.Tensor1D | null } {
+  const isPair = data !== null && typeof data === 'object' && !(data instanceof tf.Tensor) && !Array.isArray(data) && 'x' in data;
+  if (isPair) {
+    const pair = data as Partial<LabeledExamples>;
+    const x = checkTensor(fn, `${field}.x`, pair.x);
+    return { x, labels: resolveLabels(fn, parts, pair.labels, x.shape[0]!, `${field}.labels`) };
+  }
+  if (parts.numClasses !== null) {
+    throw new ValueError(
+      `${fn}: invalid \`${field}\`: the VAE is conditional (numClasses ${parts.numClasses}), so expected { x, labels }, received ${data instanceof tf.Tensor ? `a tensor ${formatShape(data.shape)}` : 'examples without labels'}.`,
+    );
+  }
+  return { x: data, labels: null };
+}
+
+function checkBatch(x: tf.Tensor, parts: VAEParts, step: number): void {
+  const { exampleShape } = parts;
+  const ok = x.rank === exampleShape.length + 1 && exampleShape.every((d, i) => d === null || d === x.shape[i + 1]);
+  if (!ok) {
+    throw new ValueError(
+      `${FN}: invalid batch shape at step ${step}: expected ${formatShape([null, ...exampleShape])} (the encoder's input), received ${formatShape(x.shape)}.`,
+    );
+  }
+}
+
+/** Mean reconstruction NLL and KL over `x`, in batches, in inference mode. */
+async function evaluateTerms(
+  parts: VAEParts,
+  x: tf.Tensor,
+  labels: tf.Tensor1D | null,
+  batchSize: number,
+  seed: number,
+): Promise<VAEMetrics> {
+  const n = x.shape[0]!;
+  const rng = seedSource(seed);
+  let sum: tf.Tensor1D = tf.zeros([2]);
+  for (let start = 0; start < n; start += batchSize) {
+    const size = Math.min(batchSize, n - start);
+    const next = tf.tidy(() => {
+      const xb = tf.slice(x, start, size); // [B, …]
+      const oneHot = labels === null || parts.numClasses === null ? null : oneHotLabels(tf.slice(labels, start, size), parts.numClasses);
+      const { reconstruction, kl } = elboTerms(parts, xb, oneHot, rng.nextSeed(), false);
+      return tf.add(sum, tf.stack([tf.sum(reconstruction), tf.sum(kl)])) as tf.Tensor1D;
+    });
+    sum.dispose();
+    sum = next;
+  }
+  const [r, k] = (await sum.data()) as Float32Array;
+  sum.dispose();
+  const reconstruction = r! / n;
+  const kl = k! / n;
+  return { reconstruction, kl, elbo: -(reconstruction + kl) };
+}

@@ -1,0 +1,142 @@
+// The learned-manifold figure of Kingma & Welling 2013, "Auto-Encoding Variational
+// Bayes", https://arxiv.org/abs/1312.6114 (Fig. 4): a 2-D latent space decoded on a
+// grid whose coordinates are Gaussian quantiles of evenly spaced probabilities.
+//
+// Legend: G grid size, Z latent size.
+import * as tf from '@tensorflow/tfjs-core';
+import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
+import { invalidField, ValueError } from '../_internal/errors.js';
+import { checkOneOf, checkPositiveInt, checkPositiveNumber } from '../_internal/validate.js';
+import { decodeLatents } from './decodeLatents.js';
+import { resolveVAE } from './_vaeParts.js';
+import type { VAEModels } from './types.js';
+
+/**
+ * Options of {@link latentGrid}.
+ *
+ * @category VAE
+ */
+export interface LatentGridOptions {
+  /** Points per side `G`: the grid has G × G cells. Defaults to `15`. */
+  size?: number;
+  /**
+   * `'quantile'`: coordinates `Φ⁻¹((i + ½) / G)`, evenly spaced in
+   * probability under the N(0, 1) prior (Kingma & Welling, Fig. 4);
+   * `'linear'`: evenly spaced in `[-range, range]`. Defaults to `'quantile'`.
+   */
+  spacing?: 'quantile' | 'linear';
+  /** Half-width of the `'linear'` grid. Defaults to `3`. */
+  range?: number;
+  /** The two latent dimensions to vary (the others stay 0). Defaults to `[0, 1]`. */
+  dims?: [number, number];
+  /** Class to generate, for a conditional VAE (every cell gets it). */
+  label?: number;
+  /** `'mean'` (probabilities for Bernoulli) or `'raw'` decoder outputs; see {@link decodeLatents}. Defaults to `'mean'`. */
+  output?: 'mean' | 'raw';
+}
+
+const FN = 'latentGrid';
+
+/**
+ * Decodes a G × G grid over two latent dimensions: the picture of a 2-D
+ * latent space ("learned manifold") of Kingma & Welling 2013, Fig. 4. Cell
+ * `(row, column)` is the decoding of `z` with `z[dims[0]]` the column's
+ * coordinate (increasing left to right) and `z[dims[1]]` the row's
+ * (increasing top to bottom); other dimensions are 0, the prior's mean.
+ *
+ * Pass the result to `imageGrid(images, { columns: size })` to draw it.
+ *
+ * @param vae - Encoder and decoder, latent size ≥ 2; see {@link VAEModels}.
+ * @param options - Grid size, spacing, dimensions, label; see {@link LatentGridOptions}.
+ * @returns Decoded examples `[G·G, …]` in row-major order.
+ * @throws {@link ValueError} for a latent size below 2, invalid dims, or a missing or invalid label.
+ *
+ * @example
+ * ```ts
+ * import { buildVAE, latentGrid } from 'tfjs-generative';
+ * const model = buildVAE({ inputShape: [28, 28, 1], latentDim: 2, seed: 1 });
+ * const images = latentGrid(model, { size: 10 });
+ * console.log(images.shape); // [100, 28, 28, 1]
+ * ```
+ *
+ * @category VAE
+ */
+export function latentGrid(vae: VAEModels, options: LatentGridOptions = {}): tf.Tensor {
+  checkConfigObject(FN, options, 'options');
+  checkKnownKeys(FN, options, ['size', 'spacing', 'range', 'dims', 'label', 'output'], 'options');
+  const parts = resolveVAE(FN, vae);
+  const size = checkPositiveInt(FN, 'size', options.size ?? 15);
+  const spacing = checkOneOf(FN, 'spacing', options.spacing ?? 'quantile', ['quantile', 'linear'] as const);
+  const range = checkPositiveNumber(FN, 'range', options.range ?? 3);
+  const zDim = parts.latentDim;
+  if (zDim < 2) {
+    throw new ValueError(`${FN}: the VAE's latent size is ${zDim}: a grid needs at least 2 latent dimensions.`);
+  }
+  const dims = options.dims ?? [0, 1];
+  if (
+    !Array.isArray(dims) ||
+    dims.length !== 2 ||
+    !dims.every((d) => Number.isInteger(d) && d >= 0 && d < zDim) ||
+    dims[0] === dims[1]
+  ) {
+    throw invalidField(FN, 'dims', `two different integers in [0, ${zDim - 1}]`, dims);
+  }
+  const coords = Array.from({ length: size }, (_, i) =>
+    spacing === 'quantile' ? normalQuantile((i + 0.5) / size) : size === 1 ? 0 : -range + (2 * range * i) / (size - 1),
+  );
+  const z = new Float32Array(size * size * zDim);
+  for (let row = 0; row < size; row++) {
+    for (let col = 0; col < size; col++) {
+      const cell = row * size + col;
+      z[cell * zDim + dims[0]] = coords[col]!;
+      z[cell * zDim + dims[1]] = coords[row]!;
+    }
+  }
+  let labels: number[] | undefined;
+  if (options.label === undefined && parts.numClasses !== null) {
+    throw new ValueError(`${FN}: missing \`label\`: the VAE is conditional (numClasses ${parts.numClasses}), so choose the class to draw.`);
+  }
+  if (options.label !== undefined) {
+    if (parts.numClasses === null) {
+      throw new ValueError(`${FN}: invalid \`label\`: the VAE is not conditional (its encoder has one input), so it takes no label.`);
+    }
+    const k = parts.numClasses;
+    if (typeof options.label !== 'number' || !Number.isInteger(options.label) || options.label < 0 || options.label >= k) {
+      throw invalidField(FN, 'label', `an integer in [0, ${k - 1}] (numClasses ${k})`, options.label);
+    }
+    labels = new Array<number>(size * size).fill(options.label);
+  }
+  const latents = tf.tensor2d(z, [size * size, zDim]); // [G·G, Z]
+  try {
+    return decodeLatents(vae, latents, {
+      output: options.output ?? 'mean',
+      ...(labels === undefined ? {} : { labels }),
+    }); // [G·G, …]
+  } finally {
+    latents.dispose();
+  }
+}
+
+/**
+ * Φ⁻¹(p), the standard normal quantile, by Acklam's rational approximation
+ * (relative error < 1.15e-9), for p in (0, 1).
+ * @hidden
+ */
+export function normalQuantile(p: number): number {
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  }
+  if (p > 1 - low) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
+}
