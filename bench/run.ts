@@ -4,7 +4,7 @@
  *   npm run bench                       # all workloads
  *   npm run bench -- --quick            # fewer repetitions
  *   npm run bench -- --with-cpu         # also a whole DCGAN step on cpu (minutes)
- *   npm run bench -- --only generation  # one section: conv, dcgan, attention, generation, wavenet-generation, wavenet-step
+ *   npm run bench -- --only generation  # one section: conv, dcgan, attention, generation, wavenet-generation, wavenet-step, conv-vae
  *
  * 1. The filter gradient of a DCGAN-sized convolution (x [64, 14, 14, 32],
  *    4×4 stride 2, 64 filters): cpu backend against wasm with the library's kernel
@@ -21,6 +21,8 @@
  *    fast rate of the 2 × 10-layer model that PyTorch is measured on.
  * 6. A WaveNet training step (2 × 10 layers, 64 / 256 channels, 4 × 4,096
  *    samples): wasm + kernels against PyTorch.
+ * 7. A convolutional VAE training step (28 × 28, batch 64, latent 16): wasm +
+ *    kernels against PyTorch.
  *
  * Lines comparing with PyTorch read `NAME: tfjs-generative X ms, torch Y ms, ratio R`.
  */
@@ -29,7 +31,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { buildDCGAN, buildTransformerLM, buildWaveNet, generate, generateAudio, multiHeadAttention, receptiveField, trainGAN, trainWaveNet } from 'tfjs-generative';
+import { buildConvVAE, buildDCGAN, buildTransformerLM, buildWaveNet, generate, generateAudio, multiHeadAttention, receptiveField, trainGAN, trainVAE, trainWaveNet } from 'tfjs-generative';
 import { registerWasmKernels } from 'tfjs-generative/wasm';
 
 const quick = process.argv.includes('--quick');
@@ -138,6 +140,21 @@ async function waveNetStep(reps: number, window: number): Promise<number | strin
   }
 }
 
+/** One convolutional VAE step, 28 × 28, batch 64, latent 16. */
+async function convVAEStep(reps: number): Promise<number> {
+  await tf.setBackend('wasm');
+  const model = buildConvVAE({ imageSize: 28, channels: 1, latentDim: 16, seed: 1 });
+  const images = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([64 * (reps + 1), 28, 28, 1], 0, 1, 'float32', 2), 0.7), 'float32'));
+  const optimizer = tf.train.adam(1e-3);
+  await trainVAE(model, images, { steps: 1, batchSize: 64, optimizer, seed: 1 });
+  const t0 = performance.now();
+  await trainVAE(model, images, { steps: reps, batchSize: 64, optimizer, seed: 2 });
+  const ms = (performance.now() - t0) / reps;
+  tf.dispose([images]);
+  optimizer.dispose();
+  return ms;
+}
+
 function torchLine(name: string, ours: number, torch: number | null): string {
   return torch === null
     ? `${name}: tfjs-generative ${ours.toFixed(1)} ms, torch not available`
@@ -219,6 +236,10 @@ async function main(): Promise<void> {
     const name = `wavenet-step (2 × 10 layers, 64 / 256, B 4 × ${window.toLocaleString('en')}, wasm+kernels)`;
     const ms = await waveNetStep(quick ? 1 : 3, window);
     log(typeof ms === 'string' ? `${name}: did not run: ${ms}` : torchLine(name, ms, torchMs('bench/torch_wavenet.py', String(window))));
+  }
+
+  if (run('conv-vae')) {
+    log(torchLine('conv-vae-step (28 × 28, B 64, Z 16, wasm+kernels)', await convVAEStep(quick ? 3 : 10), torchMs('bench/torch_conv_vae.py')));
   }
 
   if (run('generation')) {
