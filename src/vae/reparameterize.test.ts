@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, useBackend } from '../../test/backends.js';
+import { registerLayers } from '../io/registerLayers.js';
 import { GaussianSample, gaussianSample } from './GaussianSample.js';
 import { reparameterize } from './reparameterize.js';
 
@@ -109,7 +110,7 @@ describe('GaussianSample', () => {
     const layer = gaussianSample({ seed: 7, sampleAtInference: false, name: 'sampler' });
     expect(GaussianSample.className).toBe('GaussianSample');
     expect(layer.getConfig()).toMatchObject({ seed: 7, sampleAtInference: false, name: 'sampler' });
-    tf.serialization.registerClass(GaussianSample);
+    registerLayers(); // the library's classes, GaussianSample among them
     const copy = GaussianSample.fromConfig(GaussianSample, layer.getConfig()) as GaussianSample;
     expect(copy).toBeInstanceOf(GaussianSample);
     expect(copy.seed).toBe(7);
