@@ -59,3 +59,67 @@ export function checkFiniteLosses(
     }
   }
 }
+
+/** What a training loop does with its batches and epochs; the driver does the counting. @hidden */
+export interface EpochHooks<B> {
+  /** Called before each epoch's first batch. */
+  epochStart?(epoch: number): void;
+  /**
+   * Handles one batch (and disposes it if owned). Resolves to `true` when it
+   * completed a step (after reporting it: `step` is that step's index).
+   */
+  batch(batch: B, step: number, epoch: number): Promise<boolean>;
+  /** Called after each epoch that had batches. */
+  epochEnd?(epoch: number): Promise<void>;
+}
+
+/** @hidden */
+export interface EpochLoopResult {
+  steps: number;
+  epochs: number;
+  stopReason: StopReason;
+}
+
+/**
+ * The epoch/step driver every batch-based training loop shares: epochs or
+ * steps, stop on abort after the current step, `'data-exhausted'` when a
+ * one-shot iterable runs dry, an error when the data yields no batch at all.
+ * @hidden
+ */
+export async function runEpochs<B>(
+  fn: string,
+  schedule: Schedule,
+  source: { epoch(): AsyncIterable<B> },
+  signal: AbortSignal | undefined,
+  hooks: EpochHooks<B>,
+): Promise<EpochLoopResult> {
+  let step = 0;
+  let epochs = 0;
+  let stopReason: StopReason = 'completed';
+  outer: for (let epoch = 0; epoch < schedule.epochs; epoch++) {
+    hooks.epochStart?.(epoch);
+    let batches = 0;
+    for await (const batch of source.epoch()) {
+      batches++;
+      if (!(await hooks.batch(batch, step, epoch))) continue;
+      step++;
+      if (signal?.aborted === true) {
+        stopReason = 'aborted';
+        break outer;
+      }
+      if (step >= schedule.steps) break outer;
+    }
+    if (batches === 0) {
+      if (step === 0 && epoch === 0) throw new ValueError(`${fn}: invalid \`data\`: it yielded no batches.`);
+      stopReason = 'data-exhausted';
+      break;
+    }
+    epochs++;
+    await hooks.epochEnd?.(epoch);
+    if (signal?.aborted === true) {
+      stopReason = 'aborted';
+      break;
+    }
+  }
+  return { steps: step, epochs, stopReason };
+}

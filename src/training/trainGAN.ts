@@ -12,7 +12,7 @@ import { seedSource } from '../_internal/random.js';
 import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { ganLossPair, type GANLossName, type GANLossPair } from '../losses/ganLossPairs.js';
 import { batchSource, type TrainingData } from './_batches.js';
-import { checkFiniteLosses, resolveSchedule, type StopReason } from './_loop.js';
+import { checkFiniteLosses, resolveSchedule, runEpochs, type EpochLoopResult, type StopReason } from './_loop.js';
 
 /**
  * What {@link trainGAN} reports after each generator step.
@@ -288,23 +288,22 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
     )!;
 
   const history: GANHistory = { discriminatorLoss: [], generatorLoss: [] };
-  let step = 0;
-  let epochsDone = 0;
-  let stopReason: StopReason = 'completed';
   let pending: tf.Tensor1D[] = []; // discriminator stats of the current cycle
+  let sums = { d: 0, g: 0, real: 0, fake: 0, steps: 0 };
+  let result: EpochLoopResult;
   try {
-    epochs: for (let epoch = 0; epoch < schedule.epochs; epoch++) {
-      const sums = { d: 0, g: 0, real: 0, fake: 0, steps: 0 };
-      let batches = 0;
-      for await (const batch of source.epoch()) {
-        batches++;
+    result = await runEpochs(FN, schedule, source, signal, {
+      epochStart: () => {
+        sums = { d: 0, g: 0, real: 0, fake: 0, steps: 0 };
+      },
+      batch: async (batch, step, epoch) => {
         try {
           checkBatch(batch.x, exampleShape, step);
           pending.push(discriminatorStep(batch.x, batch.labels ?? null));
         } finally {
           if (batch.owned) tf.dispose([batch.x, ...(batch.labels === undefined ? [] : [batch.labels])]);
         }
-        if (pending.length < discriminatorSteps) continue;
+        if (pending.length < discriminatorSteps) return false;
 
         const gCost = generatorStep(batch.x.shape[0]!);
         const dMean = tf.tidy(() => tf.mean(tf.stack(pending), 0));
@@ -332,21 +331,11 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
         sums.real += info.realScore;
         sums.fake += info.fakeScore;
         sums.steps++;
-        step++;
         if (onStep !== undefined) await onStep(info);
-        if (signal?.aborted === true) {
-          stopReason = 'aborted';
-          break epochs;
-        }
-        if (step >= schedule.steps) break epochs;
-      }
-      if (batches === 0) {
-        if (step === 0 && epoch === 0) throw new ValueError(`${FN}: invalid \`data\`: it yielded no batches.`);
-        stopReason = 'data-exhausted';
-        break;
-      }
-      epochsDone++;
-      if (onEpochEnd !== undefined && sums.steps > 0) {
+        return true;
+      },
+      epochEnd: async (epoch) => {
+        if (onEpochEnd === undefined || sums.steps === 0) return;
         await onEpochEnd({
           epoch,
           steps: sums.steps,
@@ -355,12 +344,8 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
           realScore: sums.real / sums.steps,
           fakeScore: sums.fake / sums.steps,
         });
-      }
-      if (signal?.aborted === true) {
-        stopReason = 'aborted';
-        break;
-      }
-    }
+      },
+    });
   } finally {
     tf.dispose(pending);
     source.dispose();
@@ -369,7 +354,7 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
     if (options.generatorOptimizer === undefined) generatorOptimizer.dispose();
     if (options.discriminatorOptimizer === undefined) discriminatorOptimizer.dispose();
   }
-  return { steps: step, epochs: epochsDone, stopReason, history };
+  return { ...result, history };
 }
 
 function checkModel(field: string, model: unknown): void {

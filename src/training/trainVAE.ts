@@ -13,7 +13,7 @@ import { checkFiniteNumber, checkNonNegativeInt, checkPositiveInt, checkTensor, 
 import { checkExamples, elboTerms, oneHotLabels, resolveLabels, resolveVAE, type VAEParts } from '../vae/_vaeParts.js';
 import type { VAEModels } from '../vae/types.js';
 import { batchSource, type TrainingData } from './_batches.js';
-import { checkFiniteLosses, resolveSchedule, type StopReason } from './_loop.js';
+import { checkFiniteLosses, resolveSchedule, runEpochs, type EpochLoopResult, type StopReason } from './_loop.js';
 
 /**
  * Training data of {@link trainVAE}: examples alone (any {@link TrainingData}
@@ -294,17 +294,16 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
   };
 
   const history: VAEHistory = { reconstruction: [], kl: [], elbo: [], loss: [] };
-  let step = 0;
-  let epochsDone = 0;
-  let stopReason: StopReason = 'completed';
   let lastValidation: VAEMetrics | undefined;
   let validatedAtStep = -1;
+  let sums = { reconstruction: 0, kl: 0, steps: 0 };
+  let result: EpochLoopResult;
   try {
-    epochs: for (let epoch = 0; epoch < schedule.epochs; epoch++) {
-      const sums = { reconstruction: 0, kl: 0, steps: 0 };
-      let batches = 0;
-      for await (const batch of source.epoch()) {
-        batches++;
+    result = await runEpochs(FN, schedule, source, signal, {
+      epochStart: () => {
+        sums = { reconstruction: 0, kl: 0, steps: 0 };
+      },
+      batch: async (batch, step, epoch) => {
         let values: Float32Array;
         const stepBeta = betaAt(step);
         try {
@@ -334,51 +333,38 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
         sums.reconstruction += reconstruction;
         sums.kl += kl;
         sums.steps++;
-        step++;
         if (onStep !== undefined) await onStep(info);
-        if (signal?.aborted === true) {
-          stopReason = 'aborted';
-          break epochs;
+        return true;
+      },
+      epochEnd: async (epoch) => {
+        if (validation !== null) {
+          lastValidation = await evaluate();
+          validatedAtStep = history.loss.length;
         }
-        if (step >= schedule.steps) break epochs;
-      }
-      if (batches === 0) {
-        if (step === 0 && epoch === 0) throw new ValueError(`${FN}: invalid \`data\`: it yielded no batches.`);
-        stopReason = 'data-exhausted';
-        break;
-      }
-      epochsDone++;
-      if (validation !== null) {
-        lastValidation = await evaluate();
-        validatedAtStep = step;
-      }
-      if (onEpochEnd !== undefined && sums.steps > 0) {
-        const r = sums.reconstruction / sums.steps;
-        const k = sums.kl / sums.steps;
-        await onEpochEnd({
-          epoch,
-          steps: sums.steps,
-          reconstruction: r,
-          kl: k,
-          elbo: -(r + k),
-          ...(lastValidation === undefined ? {} : { validation: lastValidation }),
-        });
-      }
-      if (signal?.aborted === true) {
-        stopReason = 'aborted';
-        break;
-      }
-    }
-    if (validation !== null && validatedAtStep !== step) lastValidation = await evaluate();
+        if (onEpochEnd !== undefined && sums.steps > 0) {
+          const r = sums.reconstruction / sums.steps;
+          const k = sums.kl / sums.steps;
+          await onEpochEnd({
+            epoch,
+            steps: sums.steps,
+            reconstruction: r,
+            kl: k,
+            elbo: -(r + k),
+            ...(lastValidation === undefined ? {} : { validation: lastValidation }),
+          });
+        }
+      },
+    });
+    if (validation !== null && validatedAtStep !== result.steps) lastValidation = await evaluate();
   } finally {
     source.dispose();
     tf.dispose(owned);
     if (options.optimizer === undefined) optimizer.dispose();
   }
   return {
-    steps: step,
-    epochs: epochsDone,
-    stopReason,
+    steps: result.steps,
+    epochs: result.epochs,
+    stopReason: result.stopReason,
     history,
     ...(lastValidation === undefined ? {} : { validation: lastValidation }),
   };
