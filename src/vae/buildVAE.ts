@@ -8,16 +8,15 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
 import { checkPositiveInt } from '../_internal/validate.js';
-import type { VAELikelihood } from '../losses/elbo.js';
 import { assembleVAE, commonVAEOptions, kernelInitializers } from './_assemble.js';
-import type { VAE } from './types.js';
+import type { VAE, VAECommonConfig } from './types.js';
 
 /**
  * Configuration of {@link buildVAE}. Only `inputShape` is required.
  *
  * @category VAE
  */
-export interface VAEConfig {
+export interface VAEConfig extends VAECommonConfig {
   /** Shape of one example, without the batch: `[784]`, or `[28, 28, 1]` for images. */
   inputShape: number[];
   /** Size `Z` of the latent space: a positive integer. Defaults to `16`. */
@@ -26,18 +25,6 @@ export interface VAEConfig {
   hiddenUnits?: number[];
   /** Activation of the hidden layers. Defaults to `'relu'`. */
   activation?: 'relu' | 'tanh' | 'elu' | 'selu' | 'sigmoid' | 'softplus';
-  /** `'bernoulli'`: the decoder returns logits (data in [0, 1]); `'gaussian'`: it returns means. Defaults to `'bernoulli'`. */
-  likelihood?: VAELikelihood;
-  /** Fixed variance `σ²` of the Gaussian likelihood; only with `likelihood: 'gaussian'`. Defaults to `1`. */
-  variance?: number;
-  /** Weight β of the KL term in training (β-VAE, Higgins et al. 2017); ≥ 0. Defaults to `1`. */
-  beta?: number;
-  /** Makes the VAE conditional on a class label in `[0, numClasses)`, fed (one-hot) to encoder and decoder. Defaults to unconditional. */
-  numClasses?: number;
-  /** Whether the `vae` model's sampling layer samples at inference (`false`: it passes the mean). Defaults to `true`. */
-  sampleAtInference?: boolean;
-  /** Seed of the weight initializers and of the `vae` model's sampling layer. Defaults to unseeded. */
-  seed?: number;
 }
 
 const FN = 'buildVAE';

@@ -6,4 +6,4 @@ export { GaussianSample, gaussianSample, type GaussianSampleArgs } from './Gauss
 export { importanceWeightedBound, type ImportanceWeightedBoundOptions } from './importanceWeightedBound.js';
 export { latentGrid, type LatentGridOptions } from './latentGrid.js';
 export { reparameterize, type ReparameterizeOptions } from './reparameterize.js';
-export type { VAE, VAEModels } from './types.js';
+export type { VAE, VAECommonConfig, VAEModels } from './types.js';

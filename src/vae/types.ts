@@ -66,3 +66,23 @@ export interface VAE extends VAEModels {
   /** Frees the weights of the three models. */
   dispose(): void;
 }
+
+/**
+ * The configuration fields {@link buildVAE} and {@link buildConvVAE} share.
+ *
+ * @category VAE
+ */
+export interface VAECommonConfig {
+  /** `'bernoulli'`: the decoder returns logits (data in [0, 1], e.g. pixels); `'gaussian'`: it returns means. Defaults to `'bernoulli'`. */
+  likelihood?: VAELikelihood;
+  /** Fixed variance `σ²` of the Gaussian likelihood; only with `likelihood: 'gaussian'`. Defaults to `1`. */
+  variance?: number;
+  /** Weight β of the KL term in training (β-VAE, Higgins et al. 2017); ≥ 0. Defaults to `1`. */
+  beta?: number;
+  /** Makes the VAE conditional on a class label in `[0, numClasses)`, fed (one-hot) to encoder and decoder. Defaults to unconditional. */
+  numClasses?: number;
+  /** Whether the `vae` model's sampling layer samples at inference (`false`: it passes the mean). Defaults to `true`. */
+  sampleAtInference?: boolean;
+  /** Seed of the weight initializers and of the `vae` model's sampling layer. Defaults to unseeded. */
+  seed?: number;
+}
