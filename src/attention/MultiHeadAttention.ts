@@ -241,12 +241,6 @@ export class MultiHeadAttention extends tfl.layers.Layer {
     });
   }
 
-  /** @hidden */
-  attentionVariables(): AttentionVariables {
-    if (this.vars === null) throw new ValueError(`${FN} '${this.name}': the layer is not built yet.`);
-    return this.vars;
-  }
-
   override getConfig(): tf.serialization.ConfigDict {
     const config: tf.serialization.ConfigDict = {
       numHeads: this.numHeads,
