@@ -149,3 +149,32 @@ describe('conditional DCGAN (numClasses)', () => {
     expect(() => build({ numClasses: 0 })).toThrow(/buildDCGAN: invalid `numClasses`: expected a positive integer, received 0/);
   });
 });
+
+describe('AC-GAN (auxiliaryClassifier)', () => {
+  it('gives the discriminator a class head that trainGAN trains, with no leaks', async () => {
+    const { buildDCGAN: build } = await import('./buildDCGAN.js');
+    const { trainGAN } = await import('../training/trainGAN.js');
+    const { generator, discriminator } = build({ imageSize: 8, channels: 1, latentDim: 6, generatorFilters: 4, discriminatorFilters: 8, numClasses: 3, auxiliaryClassifier: true, seed: 4 });
+    expect(discriminator.inputs.map((i) => i.shape)).toEqual([[null, 8, 8, 1]]);
+    expect(discriminator.outputs.map((o) => o.shape)).toEqual([[null, 1], [null, 3]]);
+    // Class k: images near the grey level -0.8, 0, 0.8.
+    const n = 96;
+    const labels = tf.tensor1d(Array.from({ length: n }, (_, i) => i % 3), 'int32');
+    const data = tf.tidy(() => tf.add(tf.reshape(tf.sub(tf.mul(tf.cast(labels, 'float32'), 0.8), 0.8), [n, 1, 1, 1]), tf.randomNormal([n, 8, 8, 1], 0, 0.1, 'float32', 5)));
+    // Cross-entropy of the class head on the real images (inference mode).
+    const classLoss = () =>
+      tf.tidy(() => {
+        const [, classLogits] = discriminator.predict(data) as tf.Tensor[];
+        return tf.mean(tf.neg(tf.sum(tf.mul(tf.oneHot(labels, 3), tf.logSoftmax(classLogits!)), 1))).dataSync()[0]!;
+      });
+    const optimizers = { generatorOptimizer: tf.train.adam(2e-3, 0.5), discriminatorOptimizer: tf.train.adam(2e-3, 0.5) };
+    const untrained = classLoss();
+    await trainGAN({ generator, discriminator, data, labels, steps: 1, batchSize: 24, seed: 1, ...optimizers });
+    const before = tf.memory().numTensors;
+    await trainGAN({ generator, discriminator, data, labels, steps: 30, batchSize: 24, seed: 2, ...optimizers });
+    expect(tf.memory().numTensors).toBe(before);
+    const trained = classLoss();
+    expect(trained).toBeLessThan(untrained * 0.7);
+    expect(() => build({ auxiliaryClassifier: true })).toThrow(/invalid `auxiliaryClassifier`: expected false unless numClasses is given, received true/);
+  });
+});

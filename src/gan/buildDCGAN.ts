@@ -34,6 +34,13 @@ export interface DCGANConfig {
    * int32 `[B, 1]`. Defaults to none (unconditional).
    */
   numClasses?: number;
+  /**
+   * With `numClasses`: make the discriminator an auxiliary classifier (AC-GAN,
+   * Odena et al. 2017) instead of a projection discriminator: it takes images
+   * only and returns `[logits [B, 1], classLogits [B, K]]`; `trainGAN` adds the
+   * classification losses. Defaults to `false`.
+   */
+  auxiliaryClassifier?: boolean;
   /** Seed of the weight initializers; the same seed gives the same weights. Defaults to unseeded. */
   seed?: number;
 }
@@ -58,6 +65,7 @@ const KEYS = [
   'generatorFilters',
   'discriminatorFilters',
   'numClasses',
+  'auxiliaryClassifier',
   'seed',
 ] as const;
 
@@ -125,6 +133,9 @@ export function buildDCGAN(config: DCGANConfig = {}): DCGAN {
   checkPositiveInt(FN, 'discriminatorFilters', ndf);
   if (seed !== undefined) checkNonNegativeInt(FN, 'seed', seed);
   const numClasses = config.numClasses === undefined ? null : checkPositiveInt(FN, 'numClasses', config.numClasses);
+  const auxiliary = config.auxiliaryClassifier ?? false;
+  if (typeof auxiliary !== 'boolean') throw invalidField(FN, 'auxiliaryClassifier', 'a boolean', auxiliary);
+  if (auxiliary && numClasses === null) throw invalidField(FN, 'auxiliaryClassifier', 'false unless numClasses is given', auxiliary);
 
   const startSize = imageSize === 28 ? 7 : 4;
   const upsamplings = Math.log2(imageSize / startSize); // ≥ 1
@@ -132,7 +143,7 @@ export function buildDCGAN(config: DCGANConfig = {}): DCGAN {
 
   return {
     generator: buildGenerator(imageSize, channels, latentDim, ngf, startSize, upsamplings, init, numClasses, seed),
-    discriminator: buildDiscriminator(imageSize, channels, ndf, startSize, upsamplings, init, numClasses, seed),
+    discriminator: buildDiscriminator(imageSize, channels, ndf, startSize, upsamplings, init, numClasses, auxiliary, seed),
   };
 }
 
@@ -245,10 +256,11 @@ function buildDiscriminator(
   downsamplings: number,
   init: Initializers,
   numClasses: number | null,
+  auxiliary: boolean,
   seed: number | undefined,
 ): tfl.LayersModel {
   const image = tfl.input({ shape: [imageSize, imageSize, channels], name: 'image' }); // [B, S, S, C]
-  const label = numClasses === null ? null : tfl.input({ shape: [1], dtype: 'int32', name: 'label' }); // [B, 1]
+  const label = numClasses === null || auxiliary ? null : tfl.input({ shape: [1], dtype: 'int32', name: 'label' }); // [B, 1]
   let x: tfl.SymbolicTensor = image;
   let filters = ndf;
   for (let i = 0; i < downsamplings; i++) {
@@ -288,6 +300,12 @@ function buildDiscriminator(
     const embedded = tokenEmbedding({ vocabSize: numClasses!, outputDim: dim, name: LABEL_EMBEDDING.discriminator, ...(seed === undefined ? {} : { seed: seed + 2000 }) }).apply(label) as tfl.SymbolicTensor; // [B, 1, D]
     const projection = tfl.layers.dot({ axes: 1, name: 'd_projection' }).apply([phi, tfl.layers.flatten().apply(embedded) as tfl.SymbolicTensor]) as tfl.SymbolicTensor; // [B, 1]
     logits = tfl.layers.add({ name: 'd_conditional_logits' }).apply([logits, projection]) as tfl.SymbolicTensor;
+  }
+  if (auxiliary) {
+    // AC-GAN: a class head on the same features.
+    const phi = tfl.layers.flatten().apply(features) as tfl.SymbolicTensor; // [B, D]
+    const classLogits = tfl.layers.dense({ units: numClasses!, name: 'd_class_logits', kernelInitializer: init.kernel() }).apply(phi) as tfl.SymbolicTensor; // [B, K]
+    return tfl.model({ inputs: image, outputs: [logits, classLogits], name: `dcgan_discriminator_${imageSize}` });
   }
   return tfl.model({ inputs: label === null ? image : [image, label], outputs: logits, name: `dcgan_discriminator_${imageSize}` });
 }

@@ -11,6 +11,7 @@ import { classCountOf, latentDimOf, randomLabels, randomLatents } from '../_inte
 import { seedSource } from '../_internal/random.js';
 import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { ganLossPair, type GANLossName, type GANLossPair } from '../losses/ganLossPairs.js';
+import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
 import { batchSource, type TrainingData } from './_batches.js';
 import { checkFiniteLosses, resolveSchedule, runEpochs, type EpochLoopResult, type StopReason } from './_loop.js';
 
@@ -226,6 +227,17 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
     if (losses.penalty !== undefined) throw new ValueError(`${FN}: a discriminator penalty (such as 'wgan-gp') is not supported with a conditional pair yet.`);
   }
   const conditionOn = (x: tf.Tensor, y: tf.Tensor | null): tf.Tensor | tf.Tensor[] => (y === null ? x : [x, y]);
+  // An AC-GAN discriminator takes images only and also returns class logits [B, K].
+  const auxiliary = discriminator.outputs.length === 2;
+  const dTakesLabels = discriminator.inputs.length === 2;
+  if (auxiliary && classes === null) throw invalidField(FN, 'discriminator', 'one output unless the generator is conditional', `${discriminator.outputs.length} outputs`);
+  /** Adversarial logits, and the class loss of `y` when the discriminator classifies. */
+  const judge = (x: tf.Tensor, y: tf.Tensor | null): { logits: tf.Tensor; classLoss: tf.Scalar | null } => {
+    const out = discriminator.apply(dTakesLabels ? conditionOn(x, y) : x, { training: true }) as tf.Tensor | tf.Tensor[];
+    if (!auxiliary) return { logits: out as tf.Tensor, classLoss: null };
+    const [logits, classLogits] = out as tf.Tensor[];
+    return { logits: logits!, classLoss: sparseCategoricalCrossEntropyFromLogits(tf.reshape(y!, [-1]), classLogits!) };
+  };
   const exampleShape = discriminator.inputs[0]!.shape.slice(1); // […] without B
   const generatedShape = generator.outputs[0]!.shape.slice(1);
   if (formatShape(exampleShape) !== formatShape(generatedShape)) {
@@ -253,9 +265,12 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
     const penaltySeed = losses.penalty === undefined ? undefined : rng.nextSeed();
     const cost = discriminatorOptimizer.minimize(
       () => {
-        const realLogits = discriminator.apply(conditionOn(real, yReal), { training: true }) as tf.Tensor; // [B, …]
-        const fakeLogits = discriminator.apply(conditionOn(fake, yFake), { training: true }) as tf.Tensor; // [B, …]
+        const realJudged = judge(real, yReal);
+        const fakeJudged = judge(fake, yFake);
+        const realLogits = realJudged.logits; // [B, …]
+        const fakeLogits = fakeJudged.logits; // [B, …]
         let loss = losses.discriminator(realLogits, fakeLogits);
+        if (realJudged.classLoss !== null) loss = tf.add(loss, tf.add(realJudged.classLoss, fakeJudged.classLoss!)) as tf.Scalar;
         if (losses.penalty !== undefined) loss = tf.add(loss, losses.penalty(discriminator, real, fake, penaltySeed)) as tf.Scalar;
         stats = tf.keep(
           tf.stack([
@@ -281,7 +296,9 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
       () => {
         const y = classes === null ? null : randomLabels(n, classes, rng.nextSeed());
         const fake = generator.apply(conditionOn(randomLatents(n, latentDim, rng.nextSeed()), y), { training: true }) as tf.Tensor;
-        return losses.generator(discriminator.apply(conditionOn(fake, y), { training: true }) as tf.Tensor);
+        const judged = judge(fake, y);
+        const loss = losses.generator(judged.logits);
+        return judged.classLoss === null ? loss : (tf.add(loss, judged.classLoss) as tf.Scalar);
       },
       true,
       gVars,
