@@ -10,7 +10,7 @@ import { weightSeed } from '../_internal/initializers.js';
 import { checkFiniteNumber, checkNonNegativeInt, checkOneOf, checkPositiveInt, checkPositiveNumber } from '../_internal/validate.js';
 import type { VAELikelihood } from '../losses/elbo.js';
 import { gaussianSample } from './GaussianSample.js';
-import type { VAE } from './types.js';
+import type { VAE, VAECommonConfig } from './types.js';
 
 /** The options both builders take. @hidden */
 export interface CommonVAEOptions {
@@ -102,3 +102,6 @@ export function assembleVAE(
     },
   };
 }
+
+/** The config keys of `VAECommonConfig`, which both builders accept. @hidden */
+export const VAE_COMMON_KEYS = ['likelihood', 'variance', 'beta', 'numClasses', 'sampleAtInference', 'seed'] as const satisfies readonly (keyof VAECommonConfig)[];

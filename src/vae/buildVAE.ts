@@ -8,7 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
 import { checkPositiveInt } from '../_internal/validate.js';
-import { assembleVAE, commonVAEOptions, kernelInitializers } from './_assemble.js';
+import { assembleVAE, commonVAEOptions, kernelInitializers, VAE_COMMON_KEYS } from './_assemble.js';
 import type { VAE, VAECommonConfig } from './types.js';
 
 /**
@@ -33,12 +33,7 @@ const KEYS = [
   'latentDim',
   'hiddenUnits',
   'activation',
-  'likelihood',
-  'variance',
-  'beta',
-  'numClasses',
-  'sampleAtInference',
-  'seed',
+  ...VAE_COMMON_KEYS,
 ] as const;
 const ACTIVATIONS = ['relu', 'tanh', 'elu', 'selu', 'sigmoid', 'softplus'] as const;
 
