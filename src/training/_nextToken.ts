@@ -17,7 +17,8 @@ export interface NextTokenOptions {
   steps: number;
   batchSize: number;
   windowLength: number;
-  optimizer: tf.Optimizer;
+  /** The caller's optimizer; when absent, an Adam(1e-3) made here and disposed at the end. */
+  optimizer: tf.Optimizer | undefined;
   labelSmoothing: number;
   seed: number | undefined;
   /** Inputs after the class windows (e.g. a conditioning vector tiled to the batch). */
@@ -35,6 +36,15 @@ export interface NextTokenResult {
 
 /** Trains `model` to predict `stream[s+1 … s+T]` from `stream[s … s+T-1]`. @hidden */
 export async function trainNextToken(fn: string, model: tfl.LayersModel, stream: Int32Array, o: NextTokenOptions): Promise<NextTokenResult> {
+  const optimizer = o.optimizer ?? tf.train.adam(1e-3);
+  try {
+    return await loop(fn, model, stream, o, optimizer);
+  } finally {
+    if (o.optimizer === undefined) optimizer.dispose(); // its state is unreachable after the call
+  }
+}
+
+async function loop(fn: string, model: tfl.LayersModel, stream: Int32Array, o: NextTokenOptions, optimizer: tf.Optimizer): Promise<NextTokenResult> {
   const rng = seedSource(o.seed);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const losses: number[] = [];
@@ -44,7 +54,7 @@ export async function trainNextToken(fn: string, model: tfl.LayersModel, stream:
     const starts = Array.from({ length: o.batchSize }, () => Math.floor(rng.next() * (stream.length - o.windowLength)));
     const { x, y } = windowBatch(stream, starts, o.windowLength);
     const extra = o.extraInputs?.(o.batchSize) ?? [];
-    const cost = o.optimizer.minimize(
+    const cost = optimizer.minimize(
       () => {
         const logits = model.apply(extra.length === 0 ? x : [x, ...extra], { training: true }) as tf.Tensor;
         return sparseCategoricalCrossEntropyFromLogits(y, logits, { labelSmoothing: o.labelSmoothing });

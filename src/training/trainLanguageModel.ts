@@ -118,21 +118,15 @@ export async function trainLanguageModel(
   const { onStep, signal } = options;
   if (onStep !== undefined && typeof onStep !== 'function') throw invalidField(FN, 'onStep', 'a function', onStep);
   const stream = await tokenArray(FN, tokens, vocabSize, contextLength + 1);
-  const optimizer = options.optimizer ?? tf.train.adam(1e-3);
-  let result;
-  try {
-    result = await trainNextToken(FN, model, stream, {
-      steps,
-      batchSize,
-      windowLength: contextLength,
-      optimizer,
-      labelSmoothing,
-      seed,
-      onStep: onStep === undefined ? undefined : ({ step, loss }) => onStep({ step, loss, bitsPerToken: loss / Math.LN2 }),
-      signal,
-    });
-  } finally {
-    if (options.optimizer === undefined) optimizer.dispose(); // its state is unreachable after the call
-  }
+  const result = await trainNextToken(FN, model, stream, {
+    steps,
+    batchSize,
+    windowLength: contextLength,
+    optimizer: options.optimizer,
+    labelSmoothing,
+    seed,
+    onStep: onStep === undefined ? undefined : ({ step, loss }) => onStep({ step, loss, bitsPerToken: loss / Math.LN2 }),
+    signal,
+  });
   return { steps: result.steps, stopReason: result.stopReason, history: { loss: result.losses } };
 }

@@ -122,25 +122,19 @@ export async function trainWaveNet(model: tfl.LayersModel, audio: Float32Array |
     throw invalidField(FN, 'conditioning', `a vector of ${parts.conditioningDim} numbers`, `${conditioning.length} numbers`);
   }
   const { onStep, signal } = options;
-  const optimizer = options.optimizer ?? tf.train.adam(1e-3);
-  let result;
-  try {
-    result = await trainNextToken(FN, model, classes, {
-      steps,
-      batchSize,
-      windowLength,
-      optimizer,
-      labelSmoothing: 0,
-      seed,
-      ...(conditioning === undefined
-        ? {}
-        : { extraInputs: (b: number) => [tf.tile(tf.tensor2d(Float32Array.from(conditioning), [1, conditioning.length]), [b, 1])] }),
-      onStep,
-      signal,
-    });
-  } finally {
-    if (options.optimizer === undefined) optimizer.dispose(); // its state is unreachable after the call
-  }
+  const result = await trainNextToken(FN, model, classes, {
+    steps,
+    batchSize,
+    windowLength,
+    optimizer: options.optimizer,
+    labelSmoothing: 0,
+    seed,
+    ...(conditioning === undefined
+      ? {}
+      : { extraInputs: (b: number) => [tf.tile(tf.tensor2d(Float32Array.from(conditioning), [1, conditioning.length]), [b, 1])] }),
+    onStep,
+    signal,
+  });
   return { steps: result.steps, stopReason: result.stopReason, history: { loss: result.losses } };
 }
 
