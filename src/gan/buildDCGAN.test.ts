@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
+import { useBackend } from '../../test/backends.js';
+import { registerWasmKernels } from '../wasm/registerWasmKernels.js';
 import { buildDCGAN } from './buildDCGAN.js';
 
 function trainableParams(model: tfl.LayersModel): number {
@@ -147,6 +149,49 @@ describe('conditional DCGAN (numClasses)', () => {
     );
     expect(() => sampleGAN(generator, 2, { seed: 1 })).toThrow(/the generator is conditional \(3 classes\); pass `labels`/);
     expect(() => build({ numClasses: 0 })).toThrow(/buildDCGAN: invalid `numClasses`: expected a positive integer, received 0/);
+  });
+});
+
+describe('conditional WGAN-GP (wasm, for speed: a conv double backward on cpu takes minutes)', () => {
+  useBackend('wasm');
+
+  it('trains a projection critic without batch norm with the conditioned gradient penalty: each class moves to its grey level', async () => {
+    const { trainGAN } = await import('../training/trainGAN.js');
+    const { sampleGAN } = await import('./sampleGAN.js');
+    registerWasmKernels();
+    const { generator, discriminator } = buildDCGAN({
+      imageSize: 16, channels: 1, latentDim: 6, generatorFilters: 4, discriminatorFilters: 8, numClasses: 3, discriminatorNormalization: 'layer', seed: 5,
+    });
+    expect(discriminator.layers.some((l) => l.getClassName() === 'BatchNormalization')).toBe(false);
+    expect(discriminator.layers.filter((l) => l.getClassName() === 'LayerNorm')).toHaveLength(1);
+    // Class k: images near the grey level -0.6, 0, 0.6.
+    const levels = [-0.6, 0, 0.6];
+    const n = 96;
+    const labels = tf.tensor1d(Array.from({ length: n }, (_, i) => i % 3), 'int32');
+    const data = tf.tidy(() => tf.add(tf.reshape(tf.sub(tf.mul(tf.cast(labels, 'float32'), 0.6), 0.6), [n, 1, 1, 1]), tf.randomNormal([n, 16, 16, 1], 0, 0.05, 'float32', 6)));
+    /** Mean over classes of |mean generated grey level − the class's level|, and the spread of the class means. */
+    const levelError = () =>
+      tf.tidy(() => {
+        const ask = tf.tensor1d(Array.from({ length: 48 }, (_, i) => i % 3), 'int32');
+        const means = tf.mean(tf.reshape(sampleGAN(generator, 48, { labels: ask, seed: 9 }), [16, 3, 256]), [0, 2]).dataSync();
+        const error = levels.reduce((a, l, k) => a + Math.abs(means[k]! - l), 0) / 3;
+        return { error, spread: Math.max(...means) - Math.min(...means) };
+      });
+    const before = levelError();
+    const optimizers = { generatorOptimizer: tf.train.adam(3e-3, 0, 0.9), discriminatorOptimizer: tf.train.adam(3e-3, 0, 0.9) };
+    await trainGAN({ generator, discriminator, data, labels, loss: 'wgan-gp', steps: 1, discriminatorSteps: 4, batchSize: 24, seed: 1, ...optimizers });
+    const count = tf.memory().numTensors;
+    const r = await trainGAN({ generator, discriminator, data, labels, loss: 'wgan-gp', steps: 90, discriminatorSteps: 4, batchSize: 24, seed: 2, ...optimizers });
+    expect(tf.memory().numTensors).toBe(count);
+    expect(r.history.discriminatorLoss.every(Number.isFinite)).toBe(true);
+    const after = levelError();
+    expect(before.error).toBeGreaterThan(0.35);
+    expect(before.spread).toBeLessThan(0.1); // untrained: the label barely changes the image
+    expect(after.error).toBeLessThan(before.error * 0.8);
+    expect(after.spread).toBeGreaterThan(0.5); // trained: the label sets the grey level
+    expect(() => buildDCGAN({ discriminatorNormalization: 'instance' as never })).toThrow(
+      /buildDCGAN: invalid `discriminatorNormalization`: expected 'batch', 'layer' or 'none', received "instance"/,
+    );
   });
 });
 

@@ -6,6 +6,7 @@
 // Legend: B batch, Z latent size, S image size, C channels.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
+import { layerNorm } from '../attention/LayerNorm.js';
 import { tokenEmbedding } from '../attention/TokenEmbedding.js';
 import { checkKnownKeys, checkConfigObject } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
@@ -41,6 +42,14 @@ export interface DCGANConfig {
    * classification losses. Defaults to `false`.
    */
   auxiliaryClassifier?: boolean;
+  /**
+   * Normalization of the discriminator's hidden layers: `'batch'` (the DCGAN
+   * paper), `'layer'` (each position's channels, with a learned scale and
+   * offset: the library's `LayerNorm`), or `'none'`. A WGAN-GP critic must not
+   * mix the examples of a batch, so use `'layer'` or `'none'` with
+   * `loss: 'wgan-gp'` (Gulrajani et al. 2017 §4). Defaults to `'batch'`.
+   */
+  discriminatorNormalization?: 'batch' | 'layer' | 'none';
   /** Seed of the weight initializers; the same seed gives the same weights. Defaults to unseeded. */
   seed?: number;
 }
@@ -66,6 +75,7 @@ const KEYS = [
   'discriminatorFilters',
   'numClasses',
   'auxiliaryClassifier',
+  'discriminatorNormalization',
   'seed',
 ] as const;
 
@@ -86,8 +96,8 @@ const LEAKY_SLOPE = 0.2;
  * transposed convolutions, each followed by batch norm and ReLU, halving the
  * filters each time down to `generatorFilters`; its output layer is a
  * transposed convolution to `channels` with tanh. The discriminator mirrors
- * it with 4×4 stride-2 convolutions and LeakyReLU(0.2), batch norm on every
- * layer but the first, and a last convolution over the whole 4×4 (or 7×7) map
+ * it with 4×4 stride-2 convolutions and LeakyReLU(0.2), batch norm (or
+ * `discriminatorNormalization`) on every layer but the first, and a last convolution over the whole 4×4 (or 7×7) map
  * to one logit. No convolution has a bias (batch norm supplies it).
  *
  * At `{ imageSize: 64, channels: 3, latentDim: 100 }` this is the PyTorch DCGAN
@@ -136,6 +146,8 @@ export function buildDCGAN(config: DCGANConfig = {}): DCGAN {
   const auxiliary = config.auxiliaryClassifier ?? false;
   if (typeof auxiliary !== 'boolean') throw invalidField(FN, 'auxiliaryClassifier', 'a boolean', auxiliary);
   if (auxiliary && numClasses === null) throw invalidField(FN, 'auxiliaryClassifier', 'false unless numClasses is given', auxiliary);
+  const dNorm = config.discriminatorNormalization ?? 'batch';
+  if (!(['batch', 'layer', 'none'] as unknown[]).includes(dNorm)) throw invalidField(FN, 'discriminatorNormalization', "'batch', 'layer' or 'none'", dNorm);
 
   const startSize = imageSize === 28 ? 7 : 4;
   const upsamplings = Math.log2(imageSize / startSize); // ≥ 1
@@ -143,7 +155,7 @@ export function buildDCGAN(config: DCGANConfig = {}): DCGAN {
 
   return {
     generator: buildGenerator(imageSize, channels, latentDim, ngf, startSize, upsamplings, init, numClasses, seed),
-    discriminator: buildDiscriminator(imageSize, channels, ndf, startSize, upsamplings, init, numClasses, auxiliary, seed),
+    discriminator: buildDiscriminator(imageSize, channels, ndf, startSize, upsamplings, init, numClasses, auxiliary, dNorm, seed),
   };
 }
 
@@ -257,6 +269,7 @@ function buildDiscriminator(
   init: Initializers,
   numClasses: number | null,
   auxiliary: boolean,
+  normalization: 'batch' | 'layer' | 'none',
   seed: number | undefined,
 ): tfl.LayersModel {
   const image = tfl.input({ shape: [imageSize, imageSize, channels], name: 'image' }); // [B, S, S, C]
@@ -271,12 +284,13 @@ function buildDiscriminator(
         kernelSize: 4,
         strides: 2,
         padding: 'same',
-        useBias: false,
+        useBias: i > 0 && normalization === 'none', // a norm's offset is the bias
         kernelInitializer: init.kernel(),
       })
       .apply(x) as tfl.SymbolicTensor; // [B, S/2^(i+1), S/2^(i+1), ndf·2^i]
     // No batch norm on the discriminator's input layer (Radford et al. §3).
-    if (i > 0) x = batchNorm(`d_bn${i}`, init).apply(x) as tfl.SymbolicTensor;
+    if (i > 0 && normalization === 'batch') x = batchNorm(`d_bn${i}`, init).apply(x) as tfl.SymbolicTensor;
+    if (i > 0 && normalization === 'layer') x = layerNorm({ name: `d_ln${i}` }).apply(x) as tfl.SymbolicTensor;
     x = tfl.layers.leakyReLU({ name: `d_lrelu${i}`, alpha: LEAKY_SLOPE }).apply(x) as tfl.SymbolicTensor;
     filters *= 2;
   }

@@ -55,6 +55,30 @@ describe.each(BACKENDS)('gradientPenalty on %s', (backend) => {
   });
 });
 
+describe('gradientPenalty with labels (conditional critic)', () => {
+  it('differentiates D(x̂, y) in x̂ only: closed form for a per-class linear critic', () => {
+    // D(x, y) = ⟨E[y], x⟩, so ∇ₓD = E[y] and the penalty is λ·mean_b (‖E[y_b]‖ - 1)².
+    const table = [
+      [3, 4, 0, 0], // norm 5
+      [0.6, 0.8, 0, 0], // norm 1
+      [1, 1, 1, 1], // norm 2
+    ];
+    const x = tfl.input({ shape: [4] });
+    const y = tfl.input({ shape: [1], dtype: 'int32' });
+    const embedded = tfl.layers.flatten().apply(tfl.layers.embedding({ inputDim: 3, outputDim: 4, weights: [tf.tensor2d(table)] }).apply(y)) as tfl.SymbolicTensor;
+    const critic = tfl.model({ inputs: [x, y], outputs: tfl.layers.dot({ axes: 1 }).apply([x, embedded]) as tfl.SymbolicTensor });
+    const real = tf.randomNormal([4, 4], 0, 1, 'float32', 1);
+    const fake = tf.randomNormal([4, 4], 0, 1, 'float32', 2);
+    const labels = tf.tensor1d([0, 1, 2, 0], 'int32');
+    const value = gradientPenalty(critic, real, fake, { labels, weight: 2, seed: 3 }).dataSync()[0]!;
+    expect(value).toBeCloseTo((2 * (16 + 0 + 1 + 16)) / 4, 4);
+    const column = tf.reshape(labels, [4, 1]);
+    expect(gradientPenalty(critic, real, fake, { labels: column, weight: 2, seed: 3 }).dataSync()[0]).toBeCloseTo(value, 6);
+    expectNoLeaks(() => gradientPenalty(critic, real, fake, { labels: column, seed: 3 }));
+    expect(() => gradientPenalty(critic, real, fake, { labels: tf.zeros([3]) })).toThrow(/gradientPenalty: invalid `labels` shape: expected \[4, 1\] or \[4\], received \[3\]/);
+  });
+});
+
 describe('gradientPenalty errors', () => {
   it('names the shapes', () => {
     const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 1 })] });

@@ -20,6 +20,13 @@ export interface GradientPenaltyOptions {
   seed?: number;
   /** Fixed interpolation weights ε `[B, 1]` (for tests and reproductions); replaces the random draw. */
   epsilon?: tf.Tensor;
+  /**
+   * The class of each pair `[B, 1]` (or `[B]`), for a conditional critic that takes
+   * `[examples, labels]` (`buildDCGAN({ numClasses })`): the penalty is then
+   * the gradient of `D(x̂, y)` with respect to `x̂` only, `real` and `fake`
+   * sharing the class `y` row by row. Defaults to none (the critic takes examples only).
+   */
+  labels?: tf.Tensor;
 }
 
 const FN = 'gradientPenalty';
@@ -37,13 +44,15 @@ const FN = 'gradientPenalty';
  * critic, both with LeakyReLU, on cpu and wasm (wasm with
  * `registerWasmKernels()`). Batch norm mixes the examples of a batch, which
  * the penalty assumes independent: use a critic without it, as the paper does.
+ * A critic with several outputs (an AC-GAN head) is penalised on its first
+ * (the adversarial score).
  *
  * @param critic - The critic, examples `[B, …]` → scores `[B, 1]` (or any shape; they are summed per example).
  * @param real - Real examples `[B, …]`.
  * @param fake - Generated examples, same shape.
  * @param options - λ, seed, fixed ε; see {@link GradientPenaltyOptions}.
  * @returns The scalar penalty.
- * @throws {@link ValueError} when shapes differ or `epsilon` is not `[B, 1]`.
+ * @throws {@link ValueError} when shapes differ, or `epsilon` or `labels` is not `[B, 1]`.
  *
  * @example
  * ```ts
@@ -75,12 +84,24 @@ export function gradientPenalty(critic: tfl.LayersModel, real: tf.Tensor, fake: 
       throw new ValueError(`${FN}: invalid \`epsilon\` shape: expected [${b}, 1], received ${formatShape(options.epsilon.shape)}.`);
     }
   }
+  const labels = options.labels;
+  if (labels !== undefined) {
+    checkTensor(FN, 'labels', labels);
+    if (labels.size !== b || labels.rank > 2 || (labels.rank === 2 && labels.shape[1] !== 1)) {
+      throw new ValueError(`${FN}: invalid \`labels\` shape: expected [${b}, 1] or [${b}], received ${formatShape(labels.shape)}.`);
+    }
+  }
   ensureComparisonGradients();
   return tf.tidy(() => {
     const broadcast = [b, ...real.shape.slice(1).map(() => 1)]; // [B, 1, …]
     const eps = tf.reshape(options.epsilon ?? tf.randomUniform([b, 1], 0, 1, 'float32', seed), broadcast);
     const mixed = tf.add(tf.mul(eps, real), tf.mul(tf.sub(1, eps), fake)); // x̂ [B, …]
-    const grad = tf.grad((x: tf.Tensor) => tf.sum(critic.apply(x, { training: true }) as tf.Tensor))(mixed); // ∇_x̂ Σ_b D(x̂_b): row b is ∇ D(x̂_b)
+    const y = labels === undefined ? null : tf.reshape(labels, [b, 1]);
+    const score = (x: tf.Tensor): tf.Tensor => {
+      const out = critic.apply(y === null ? x : [x, y], { training: true }) as tf.Tensor | tf.Tensor[];
+      return Array.isArray(out) ? out[0]! : out;
+    };
+    const grad = tf.grad((x: tf.Tensor) => tf.sum(score(x)))(mixed); // ∇_x̂ Σ_b D(x̂_b): row b is ∇ D(x̂_b)
     const norms = tf.sqrt(tf.add(tf.sum(tf.square(tf.reshape(grad, [b, -1])), 1), 1e-12)); // [B]
     return tf.mul(weight, tf.mean(tf.square(tf.sub(norms, 1)))) as tf.Scalar;
   });

@@ -30,11 +30,19 @@ export type GANLossName = 'minimax' | 'non-saturating' | 'saturating' | 'least-s
 
 /**
  * An extra term of the discriminator's loss that needs the discriminator
- * itself, such as the WGAN-GP gradient penalty: `(critic, real, fake, seed) → scalar`.
+ * itself, such as the WGAN-GP gradient penalty: `(critic, real, fake, seed, labels) → scalar`.
+ * For a conditional pair, `trainGAN` passes `labels` `[B, 1]`, the class
+ * shared by `real[b]` and `fake[b]`; otherwise `labels` is undefined.
  *
  * @category Losses
  */
-export type DiscriminatorPenaltyFn = (critic: tfl.LayersModel, real: tf.Tensor, fake: tf.Tensor, seed: number | undefined) => tf.Scalar;
+export type DiscriminatorPenaltyFn = (
+  critic: tfl.LayersModel,
+  real: tf.Tensor,
+  fake: tf.Tensor,
+  seed: number | undefined,
+  labels?: tf.Tensor,
+) => tf.Scalar;
 
 /**
  * A discriminator loss and the generator loss it pairs with.
@@ -85,7 +93,8 @@ export function ganLossPair(name: GANLossName): GANLossPair {
       return {
         discriminator: wassersteinDiscriminatorLoss,
         generator: wassersteinGeneratorLoss,
-        penalty: (critic, real, fake, seed) => gradientPenalty(critic, real, fake, seed === undefined ? { weight: 10 } : { weight: 10, seed }),
+        penalty: (critic, real, fake, seed, labels) =>
+          gradientPenalty(critic, real, fake, { weight: 10, ...(seed === undefined ? {} : { seed }), ...(labels === undefined ? {} : { labels }) }),
       };
     default:
       throw invalidField('ganLossPair', 'name', `one of ${NAMES.map((n) => `'${n}'`).join(', ')}`, name);

@@ -224,7 +224,6 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
     const values = labels.dataSync();
     const bad = values.findIndex((c) => !Number.isInteger(c) || c < 0 || c >= classes!);
     if (bad >= 0) throw invalidField(FN, 'labels', `class ids that are integers in [0, ${classes})`, `${values[bad]} at index ${bad}`);
-    if (losses.penalty !== undefined) throw new ValueError(`${FN}: a discriminator penalty (such as 'wgan-gp') is not supported with a conditional pair yet.`);
   }
   const conditionOn = (x: tf.Tensor, y: tf.Tensor | null): tf.Tensor | tf.Tensor[] => (y === null ? x : [x, y]);
   // An AC-GAN discriminator takes images only and also returns class logits [B, K].
@@ -260,7 +259,11 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
     let stats: tf.Tensor1D | undefined;
     const n = real.shape[0]!;
     const yReal = realLabels === null ? null : tf.reshape(realLabels, [n, 1]);
-    const yFake = classes === null ? null : randomLabels(n, classes, rng.nextSeed());
+    // With a penalty, generated examples take the real batch's classes, so that each
+    // interpolate x̂_b = ε real_b + (1 - ε) fake_b has one class (Gulrajani et al.'s
+    // penalty, conditioned): the critic's gradient is taken at (x̂_b, y_b).
+    const sharedLabels = yReal !== null && losses.penalty !== undefined;
+    const yFake = classes === null ? null : sharedLabels ? yReal : randomLabels(n, classes, rng.nextSeed());
     const fake = tf.tidy(() => generator.apply(conditionOn(randomLatents(n, latentDim, rng.nextSeed()), yFake), { training: true }) as tf.Tensor);
     const penaltySeed = losses.penalty === undefined ? undefined : rng.nextSeed();
     const cost = discriminatorOptimizer.minimize(
@@ -271,7 +274,10 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
         const fakeLogits = fakeJudged.logits; // [B, …]
         let loss = losses.discriminator(realLogits, fakeLogits);
         if (realJudged.classLoss !== null) loss = tf.add(loss, tf.add(realJudged.classLoss, fakeJudged.classLoss!)) as tf.Scalar;
-        if (losses.penalty !== undefined) loss = tf.add(loss, losses.penalty(discriminator, real, fake, penaltySeed)) as tf.Scalar;
+        if (losses.penalty !== undefined) {
+          const penalty = dTakesLabels && yReal !== null ? losses.penalty(discriminator, real, fake, penaltySeed, yReal) : losses.penalty(discriminator, real, fake, penaltySeed);
+          loss = tf.add(loss, penalty) as tf.Scalar;
+        }
         stats = tf.keep(
           tf.stack([
             tf.mean(realLogits),
@@ -285,7 +291,7 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
       true,
       dVars,
     )!;
-    tf.dispose([fake, ...(yReal === null ? [] : [yReal]), ...(yFake === null ? [] : [yFake])]);
+    tf.dispose([fake, ...(yReal === null ? [] : [yReal]), ...(yFake === null || sharedLabels ? [] : [yFake])]);
     const out = tf.tidy(() => tf.concat([tf.reshape(cost, [1]), stats!])) as tf.Tensor1D;
     tf.dispose([cost, stats!]);
     return out;
