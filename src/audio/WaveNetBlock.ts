@@ -10,6 +10,7 @@ import { invalidField, ValueError } from '../_internal/errors.js';
 import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
 import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import type { Kwargs, LayerArgs, Shape } from '../attention/_layerTypes.js';
+import { recomputed } from '../_internal/recompute.js';
 import { causalConv1dForward } from './_causalConv.js';
 
 /**
@@ -30,10 +31,18 @@ export interface WaveNetBlockArgs extends LayerArgs {
   kernelInitializer?: Initializer | InitializerName;
   /** Seed of the default initializer. Defaults to unseeded. */
   seed?: number;
+  /**
+   * Recompute the block's activations in the backward pass instead of keeping
+   * them from the forward pass (gradient checkpointing, Chen et al. 2016): a
+   * training step then holds only the block's inputs and outputs, at the cost
+   * of one more forward pass of the block. The gradient of a gradient through
+   * a recomputed block is not supported. Defaults to `false`.
+   */
+  recompute?: boolean;
 }
 
 const FN = 'WaveNetBlock';
-const ARG_KEYS = ['skipChannels', 'kernelSize', 'dilationRate', 'conditioningDim', 'kernelInitializer', 'seed', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights'] as const;
+const ARG_KEYS = ['skipChannels', 'kernelSize', 'dilationRate', 'conditioningDim', 'kernelInitializer', 'seed', 'recompute', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights'] as const;
 
 /** The block's weights as tensors. @hidden */
 export interface WaveNetBlockWeights {
@@ -73,6 +82,8 @@ export class WaveNetBlock extends tfl.layers.Layer {
   readonly conditioningDim: number | null;
   /** Seed given at construction, if any. */
   readonly seed: number | undefined;
+  /** Whether the backward pass recomputes the activations (gradient checkpointing). */
+  readonly recompute: boolean;
   private readonly kernelInitializer: InitializerSpec;
   private vars: Record<keyof WaveNetBlockWeights, tfl.LayerVariable | null> | null = null;
 
@@ -84,7 +95,9 @@ export class WaveNetBlock extends tfl.layers.Layer {
     const conditioningDim = args.conditioningDim === undefined ? null : checkPositiveInt(FN, 'conditioningDim', args.conditioningDim);
     const seed = args.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', args.seed);
     const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', args.kernelInitializer, 'glorotUniform', seed);
-    const { skipChannels: _s, kernelSize: _k, dilationRate: _d, conditioningDim: _c, kernelInitializer: _i, seed: _e, ...layerArgs } = args;
+    const recompute = args.recompute ?? false;
+    if (typeof recompute !== 'boolean') throw invalidField(FN, 'recompute', 'a boolean', recompute);
+    const { skipChannels: _s, kernelSize: _k, dilationRate: _d, conditioningDim: _c, kernelInitializer: _i, seed: _e, recompute: _r, ...layerArgs } = args;
     super(layerArgs);
     this.skipChannels = skipChannels;
     this.kernelSize = kernelSize;
@@ -92,6 +105,7 @@ export class WaveNetBlock extends tfl.layers.Layer {
     this.conditioningDim = conditioningDim;
     this.seed = seed;
     this.kernelInitializer = kernelInitializer;
+    this.recompute = recompute;
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -134,9 +148,35 @@ export class WaveNetBlock extends tfl.layers.Layer {
     if (this.conditioningDim !== null && c === null) {
       throw new ValueError(`${FN} '${this.name}': built with conditioningDim ${this.conditioningDim}; call it with [x, conditioning].`);
     }
+    if (this.recompute) return this.recomputedCall(x, c);
     return tf.tidy(() => {
       const { residual, skip } = waveNetBlockForward(this.blockWeights(), x, c, this.dilationRate);
       return [residual, skip];
+    });
+  }
+
+  /**
+   * The block as one recomputed op over `[x, c?, …weights]`: the forward pass
+   * keeps only `[residual | skip]`; the backward pass runs the block again.
+   */
+  private recomputedCall(x: tf.Tensor, c: tf.Tensor | null): tf.Tensor[] {
+    const weights = this.blockWeights();
+    const keys = (Object.keys(weights) as (keyof WaveNetBlockWeights)[]).filter((k) => weights[k] !== null);
+    const r = x.shape[2]!;
+    const fused = (...t: tf.Tensor[]): tf.Tensor => {
+      const w = { ...weights, conditioningKernel: null } as WaveNetBlockWeights;
+      const offset = c === null ? 1 : 2;
+      keys.forEach((k, i) => {
+        w[k] = t[offset + i]!;
+      });
+      const { residual, skip } = waveNetBlockForward(w, t[0]!, c === null ? null : t[1]!, this.dilationRate);
+      return tf.concat([residual, skip], 2); // [B, T, R + S]
+    };
+    const op = recomputed(fused);
+    return tf.tidy(() => {
+      const out = op(x, ...(c === null ? [] : [c]), ...keys.map((k) => weights[k]!)) as tf.Tensor; // [B, T, R + S]
+      const [residual, skip] = tf.split(out, [r, this.skipChannels], 2);
+      return [residual!, skip!];
     });
   }
 
@@ -164,6 +204,7 @@ export class WaveNetBlock extends tfl.layers.Layer {
     };
     if (this.conditioningDim !== null) config['conditioningDim'] = this.conditioningDim;
     if (this.seed !== undefined) config['seed'] = this.seed;
+    if (this.recompute) config['recompute'] = true;
     return { ...super.getConfig(), ...config };
   }
 }

@@ -50,10 +50,17 @@ export interface WaveNetConfig {
   conditioningDim?: number;
   /** Seed of every initializer. Defaults to unseeded. */
   seed?: number;
+  /**
+   * Recompute each block's activations in the backward pass instead of storing
+   * them (gradient checkpointing; see `WaveNetBlockArgs.recompute`): training
+   * memory falls to about the blocks' inputs and outputs, for one more forward
+   * pass. Use it for long windows. Defaults to `false`.
+   */
+  recompute?: boolean;
 }
 
 const FN = 'buildWaveNet';
-const KEYS = ['residualChannels', 'skipChannels', 'kernelSize', 'dilations', 'quantizationLevels', 'conditioningDim', 'seed'] as const;
+const KEYS = ['residualChannels', 'skipChannels', 'kernelSize', 'dilations', 'quantizationLevels', 'conditioningDim', 'seed', 'recompute'] as const;
 
 /** Layer names of the models buildWaveNet builds; generateAudio finds its parts by them. @hidden */
 export const WAVENET_LAYER_NAMES = {
@@ -74,6 +81,7 @@ export interface ResolvedWaveNetConfig {
   quantizationLevels: number;
   conditioningDim: number | null;
   seed: number | undefined;
+  recompute: boolean;
 }
 
 /** Validates a WaveNet config (shared with receptiveField). @hidden */
@@ -104,7 +112,10 @@ export function resolveWaveNetConfig(fn: string, config: WaveNetConfig): Resolve
   if (typeof quantizationLevels !== 'number' || !Number.isInteger(quantizationLevels) || quantizationLevels < 2) {
     throw invalidField(fn, 'quantizationLevels', 'an integer >= 2', quantizationLevels);
   }
+  const recompute = config.recompute ?? false;
+  if (typeof recompute !== 'boolean') throw invalidField(fn, 'recompute', 'a boolean', recompute);
   return {
+    recompute,
     residualChannels: checkPositiveInt(fn, 'residualChannels', config.residualChannels ?? 64),
     skipChannels: checkPositiveInt(fn, 'skipChannels', config.skipChannels ?? 256),
     kernelSize,
@@ -183,6 +194,7 @@ export function buildWaveNet(config: WaveNetConfig = {}): tfl.LayersModel {
       dilationRate,
       name: WAVENET_LAYER_NAMES.block(i),
       ...(c.conditioningDim === null ? {} : { conditioningDim: c.conditioningDim }),
+      ...(c.recompute ? { recompute: true } : {}),
       ...s(10 + i),
     });
     const [residual, skip] = block.apply(conditioning === null ? x : [x, conditioning]) as tfl.SymbolicTensor[];
