@@ -5,9 +5,12 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, it } from 'vitest';
 import { BACKENDS, expectNoLeaks, useBackend } from './backends.js';
 import { layerNorm, multiHeadAttention, positionEmbedding, tokenEmbedding, transformerBlock } from '../src/attention/index.js';
+import * as tfLayers from '@tensorflow/tfjs-layers';
 import { causalConv1d, waveNetBlock } from '../src/audio/index.js';
+import { instanceNormalization, spectralNormalization } from '../src/gan/index.js';
 
 const x3 = () => tf.randomNormal([2, 6, 8], 0, 1, 'float32', 1);
+const x4 = () => tf.randomNormal([2, 5, 5, 3], 0, 1, 'float32', 2);
 const cases: [string, () => tfl.layers.Layer, () => tf.Tensor | tf.Tensor[]][] = [
   ['LayerNorm', () => layerNorm(), x3],
   ['MultiHeadAttention', () => multiHeadAttention({ numHeads: 2, keyDim: 4, seed: 1 }), x3],
@@ -17,6 +20,9 @@ const cases: [string, () => tfl.layers.Layer, () => tf.Tensor | tf.Tensor[]][] =
   ['CausalConv1D', () => causalConv1d({ filters: 3, kernelSize: 3, dilationRate: 2, seed: 1 }), x3],
   ['WaveNetBlock', () => waveNetBlock({ skipChannels: 4, dilationRate: 2, seed: 1 }), x3],
   ['WaveNetBlock (conditioned)', () => waveNetBlock({ skipChannels: 4, conditioningDim: 3, seed: 1 }), () => [x3(), tf.ones([2, 3])]],
+  ['WaveNetBlock (recompute)', () => waveNetBlock({ skipChannels: 4, dilationRate: 2, recompute: true, seed: 1 }), x3],
+  ['InstanceNormalization', () => instanceNormalization(), x4],
+  ['SpectralNormalization (conv2d)', () => spectralNormalization({ layer: tfLayers.layers.conv2d({ filters: 2, kernelSize: 3 }) }), x4],
 ];
 
 describe.each(BACKENDS)('layers called eagerly on %s', (backend) => {

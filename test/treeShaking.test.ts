@@ -52,9 +52,10 @@ describe('tree shaking', () => {
   it('stays under a byte ceiling, minified', async () => {
     const code = await bundle("import { buildDCGAN } from 'tfjs-generative'; console.log(buildDCGAN);", true);
     // Measured 3.6 kB when written, 8.4 kB since conditional pairs brought the label
-    // embedding layer; the ceiling leaves room for growth, not for a leak of another
-    // capability (trainGAN alone adds more than that).
-    expect(code.length).toBeLessThan(10_000);
+    // embedding layer, 10.4 kB since the critic's layer-norm option brought LayerNorm;
+    // the ceiling leaves room for growth, not for a leak of another capability
+    // (trainGAN alone adds more than that).
+    expect(code.length).toBeLessThan(12_000);
   });
 
   it('a consumer of multiHeadAttention alone gets no GAN, LM, generation or training code', async () => {

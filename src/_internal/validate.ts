@@ -3,7 +3,17 @@
  * naming the function, the field, what was expected and what was received.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { invalidField, ValueError } from './errors.js';
+
+/** Checks `value` is a built `tf.LayersModel` (it can be applied and has inputs and outputs). @hidden */
+export function checkLayersModel(fn: string, field: string, value: unknown): tfl.LayersModel {
+  const m = value as Partial<tfl.LayersModel> | null;
+  if (m === null || typeof m !== 'object' || typeof m.apply !== 'function' || !Array.isArray(m.inputs) || !Array.isArray(m.outputs)) {
+    throw invalidField(fn, field, 'a tf.LayersModel', value);
+  }
+  return value as tfl.LayersModel;
+}
 
 /** @hidden */
 export function checkPositiveInt(fn: string, field: string, value: unknown): number {

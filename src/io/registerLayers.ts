@@ -9,6 +9,7 @@ import { TokenEmbedding } from '../attention/TokenEmbedding.js';
 import { TransformerBlock } from '../attention/TransformerBlock.js';
 import { CausalConv1D } from '../audio/CausalConv1D.js';
 import { WaveNetBlock } from '../audio/WaveNetBlock.js';
+import { InstanceNormalization } from '../gan/InstanceNormalization.js';
 import { SpectralNormalization } from '../gan/SpectralNormalization.js';
 import { GaussianSample } from '../vae/GaussianSample.js';
 
@@ -33,6 +34,7 @@ const LIBRARY_LAYERS: readonly SerializableLayerClass[] = [
   CausalConv1D,
   WaveNetBlock,
   SpectralNormalization,
+  InstanceNormalization,
   GaussianSample,
 ];
 

@@ -17,3 +17,5 @@ export { bernoulliNegLogLikelihood } from './bernoulliNegLogLikelihood.js';
 export { elbo, type ElboOptions, type VAELikelihood } from './elbo.js';
 export { gaussianNegLogLikelihood, type GaussianNegLogLikelihoodOptions } from './gaussianNegLogLikelihood.js';
 export { klDivergence } from './klDivergence.js';
+export { cycleConsistencyLoss } from './cycleConsistencyLoss.js';
+export { identityLoss } from './identityLoss.js';

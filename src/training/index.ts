@@ -33,3 +33,10 @@ export {
   type VAEStepInfo,
   type VAETrainingData,
 } from './trainVAE.js';
+export {
+  trainCycleGAN,
+  type CycleGANHistory,
+  type CycleGANStepInfo,
+  type TrainCycleGANOptions,
+  type TrainCycleGANResult,
+} from './trainCycleGAN.js';

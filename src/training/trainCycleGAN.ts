@@ -1,0 +1,447 @@
+// CycleGAN training: Zhu, Park, Isola & Efros 2017, "Unpaired Image-to-Image Translation using
+// Cycle-Consistent Adversarial Networks", https://arxiv.org/abs/1703.10593 — least-squares
+// adversarial losses (Mao et al. 2016), cycle consistency (λ = 10), identity mapping (0.5·λ),
+// a history pool of 50 generated images per discriminator (Shrivastava et al. 2017), Adam
+// lr 2e-4, β1 0.5. Port of the step of the authors' code (junyanz/pytorch-CycleGAN-and-pix2pix,
+// models/cycle_gan_model.py: optimize_parameters): both generators in one step, then both
+// discriminators.
+//
+// Legend: B batch, S image size, C channels, P patch-map size.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
+import { invalidField, ValueError } from '../_internal/errors.js';
+import { seedSource } from '../_internal/random.js';
+import { checkLayersModel, checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
+import { cycleConsistencyLoss } from '../losses/cycleConsistencyLoss.js';
+import { identityLoss } from '../losses/identityLoss.js';
+import { leastSquaresDiscriminatorLoss } from '../losses/leastSquaresDiscriminatorLoss.js';
+import { leastSquaresGeneratorLoss } from '../losses/leastSquaresGeneratorLoss.js';
+import { batchSource, type Batch, type TrainingData } from './_batches.js';
+import { imagePool } from './_imagePool.js';
+import { checkFiniteLosses, resolveSchedule, runEpochs, type EpochLoopResult, type StopReason } from './_loop.js';
+
+/**
+ * What {@link trainCycleGAN} reports after each step (one generator update,
+ * then one update of both discriminators). Image losses are mean absolute
+ * errors per element, unweighted; adversarial losses are the least-squares
+ * ones, `E[(D(·) − 1)²]` for a generator and `½E[(D(real) − 1)²] + ½E[D(fake)²]`
+ * for a discriminator.
+ *
+ * @category Training
+ */
+export interface CycleGANStepInfo {
+  /** Zero-based index of the step just completed. */
+  step: number;
+  /** Zero-based index of the current epoch (a pass over `dataA`). */
+  epoch: number;
+  /** The generators' objective: adversarial + `cycleWeight` · cycle + `identityWeight` · identity losses. */
+  generatorLoss: number;
+  /** `E[(D_B(G_AB(a)) − 1)²]`: how far G_AB's images are from fooling D_B. */
+  adversarialLossAB: number;
+  /** `E[(D_A(G_BA(b)) − 1)²]`: how far G_BA's images are from fooling D_A. */
+  adversarialLossBA: number;
+  /** Cycle L1 error on domain A, `mean |G_BA(G_AB(a)) − a|`, before this step's update. */
+  cycleLossA: number;
+  /** Cycle L1 error on domain B, `mean |G_AB(G_BA(b)) − b|`, before this step's update. */
+  cycleLossB: number;
+  /** Identity L1 error `mean |G_BA(a) − a|`, or `null` when `identityWeight` is 0 (not computed). */
+  identityLossA: number | null;
+  /** Identity L1 error `mean |G_AB(b) − b|`, or `null` when `identityWeight` is 0 (not computed). */
+  identityLossB: number | null;
+  /** Least-squares loss of D_A: real A images against pooled G_BA images. */
+  discriminatorLossA: number;
+  /** Least-squares loss of D_B: real B images against pooled G_AB images. */
+  discriminatorLossB: number;
+}
+
+/**
+ * The losses of every step of a {@link trainCycleGAN} run.
+ *
+ * @category Training
+ */
+export interface CycleGANHistory {
+  /** Generator objective of each step. */
+  generatorLoss: number[];
+  /** Cycle L1 error on domain A of each step. */
+  cycleLossA: number[];
+  /** Cycle L1 error on domain B of each step. */
+  cycleLossB: number[];
+  /** D_A's loss of each step. */
+  discriminatorLossA: number[];
+  /** D_B's loss of each step. */
+  discriminatorLossB: number[];
+}
+
+/**
+ * Options of {@link trainCycleGAN}. The four models are those of
+ * {@link buildCycleGAN} (spread them in: `{ ...cycleGAN, dataA, dataB }`), or
+ * any with the same contract.
+ *
+ * @category Training
+ */
+export interface TrainCycleGANOptions {
+  /** G: domain A images `[B, S, S, C]` → domain B images. */
+  generatorAB: tfl.LayersModel;
+  /** F: domain B images → domain A images `[B, S, S, C]`. */
+  generatorBA: tfl.LayersModel;
+  /** D_A: domain A images → logits `[B, …]` (a patch map for a PatchGAN). */
+  discriminatorA: tfl.LayersModel;
+  /** D_B: domain B images → logits `[B, …]`. */
+  discriminatorB: tfl.LayersModel;
+  /** Images of domain A, in the generators' range (e.g. [-1, 1] for tanh). See {@link TrainingData}. An epoch is a pass over `dataA`. */
+  dataA: TrainingData;
+  /** Images of domain B, unpaired with `dataA`; drawn in their own order and restarted when they run out. See {@link TrainingData}. */
+  dataB: TrainingData;
+  /** Number of passes over `dataA`. Cannot be combined with `steps`. Defaults to `1` when `steps` is not given. */
+  epochs?: number;
+  /** Number of steps to run, cycling through the data as needed. Cannot be combined with `epochs`. */
+  steps?: number;
+  /** Images per batch of each domain when the data are tensors of examples. Defaults to `1` (the paper's). */
+  batchSize?: number;
+  /** Weight λ of the cycle-consistency losses. Defaults to `10`. */
+  cycleWeight?: number;
+  /** Weight of the identity losses; `0` skips them (and their forward passes). Defaults to `0.5 · cycleWeight` (the paper's 0.5·λ). */
+  identityWeight?: number;
+  /** Optimizer of both generators; one made by default is disposed at the end of the call. Defaults to `tf.train.adam(2e-4, 0.5, 0.999)`. */
+  generatorOptimizer?: tf.Optimizer;
+  /** Optimizer of both discriminators. Defaults to `tf.train.adam(2e-4, 0.5, 0.999)`. */
+  discriminatorOptimizer?: tf.Optimizer;
+  /** Generated images kept per discriminator in the history pool; `0` disables the pool. Defaults to `50`. */
+  poolSize?: number;
+  /** Shuffle tensors of examples every epoch. Defaults to `true`. */
+  shuffle?: boolean;
+  /** Seed of the shuffling and of the pool's draws; the same seed and initial weights give the same run. Defaults to unseeded. */
+  seed?: number;
+  /** Called after every step; may be async (training waits for it). */
+  onStep?: (info: CycleGANStepInfo) => void | Promise<void>;
+  /** Stops training after the current step when aborted; `trainCycleGAN` then resolves with `stopReason: 'aborted'`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What {@link trainCycleGAN} resolves to.
+ *
+ * @category Training
+ */
+export interface TrainCycleGANResult {
+  /** Steps completed. */
+  steps: number;
+  /** Epochs (passes over `dataA`) completed. */
+  epochs: number;
+  /** Why training stopped. */
+  stopReason: StopReason;
+  /** Per-step losses. */
+  history: CycleGANHistory;
+}
+
+const FN = 'trainCycleGAN';
+const MODELS = ['generatorAB', 'generatorBA', 'discriminatorA', 'discriminatorB'] as const;
+const KEYS = [
+  ...MODELS,
+  'dataA',
+  'dataB',
+  'epochs',
+  'steps',
+  'batchSize',
+  'cycleWeight',
+  'identityWeight',
+  'generatorOptimizer',
+  'discriminatorOptimizer',
+  'poolSize',
+  'shuffle',
+  'seed',
+  'onStep',
+  'signal',
+] as const;
+
+/**
+ * Trains a CycleGAN (Zhu et al. 2017) on unpaired images of two domains.
+ *
+ * Each step takes a batch `a` of `dataA` and a batch `b` of `dataB` and
+ * 1. updates both generators together on
+ *    `E[(D_B(G_AB(a)) − 1)²] + E[(D_A(G_BA(b)) − 1)²]`
+ *    `+ cycleWeight · (|G_BA(G_AB(a)) − a| + |G_AB(G_BA(b)) − b|)`
+ *    `+ identityWeight · (|G_BA(a) − a| + |G_AB(b) − b|)` (L1 means), the
+ *    least-squares generator loss ({@link leastSquaresGeneratorLoss}, times 2
+ *    to be the authors' mean squared error, so the weights mean what they mean
+ *    in the paper), {@link cycleConsistencyLoss} and {@link identityLoss};
+ * 2. passes the generated images through a history pool per domain (of
+ *    `poolSize` images: once full, each image is swapped with probability ½
+ *    for a stored older one, Shrivastava et al. 2017);
+ * 3. updates both discriminators on {@link leastSquaresDiscriminatorLoss}:
+ *    real images against the pooled generated ones.
+ *
+ * After each step the losses are read back, passed to `onStep` and checked:
+ * a NaN or infinite loss stops training with a {@link NonFiniteLossError}. The
+ * pools' images are freed at the end; optimizers made here are disposed. No
+ * tensors are leaked: after the optimizers' first step made their state,
+ * `tf.memory().numTensors` is the same after the call as before.
+ *
+ * @param options - Models, data, weights and schedule; see {@link TrainCycleGANOptions}.
+ * @returns Steps and epochs done, why training stopped, and the loss history.
+ * @throws {@link ValueError} for invalid options, models whose shapes do not
+ *   chain, or a batch of the wrong shape; {@link NonFiniteLossError} when a loss is not finite.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { buildCycleGAN, trainCycleGAN } from 'tfjs-generative';
+ * const cycleGAN = buildCycleGAN({ imageSize: 8, channels: 1, residualBlocks: 1, generatorFilters: 4, discriminatorFilters: 4, seed: 1 });
+ * const dataA = tf.randomUniform([16, 8, 8, 1], -1, 1); // [N, 8, 8, 1]
+ * const dataB = tf.neg(dataA); // the other domain, here the negatives
+ * const result = await trainCycleGAN({ ...cycleGAN, dataA, dataB, batchSize: 4, steps: 2, seed: 1 });
+ * console.log(result.steps, result.history.cycleLossA.length); // 2 2
+ * ```
+ *
+ * @category Training
+ */
+export async function trainCycleGAN(options: TrainCycleGANOptions): Promise<TrainCycleGANResult> {
+  checkConfigObject(FN, options, 'options');
+  checkKnownKeys(FN, options, KEYS, 'options');
+  for (const field of MODELS) checkModel(field, options[field]);
+  const { generatorAB, generatorBA, discriminatorA, discriminatorB, signal, onStep } = options;
+  const schedule = resolveSchedule(FN, options.epochs, options.steps);
+  const batchSize = checkPositiveInt(FN, 'batchSize', options.batchSize ?? 1);
+  const cycleWeight = checkNonNegativeNumber('cycleWeight', options.cycleWeight ?? 10);
+  const identityWeight = checkNonNegativeNumber('identityWeight', options.identityWeight ?? 0.5 * cycleWeight);
+  const poolSize = checkNonNegativeInt(FN, 'poolSize', options.poolSize ?? 50);
+  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
+  const shuffle = options.shuffle ?? true;
+  if (typeof shuffle !== 'boolean') throw invalidField(FN, 'shuffle', 'a boolean', shuffle);
+  if (onStep !== undefined && typeof onStep !== 'function') throw invalidField(FN, 'onStep', 'a function', onStep);
+  for (const field of ['generatorOptimizer', 'discriminatorOptimizer'] as const) {
+    const o = options[field] as unknown;
+    if (o !== undefined && (o === null || typeof (o as tf.Optimizer).minimize !== 'function')) throw invalidField(FN, field, 'a tf.Optimizer', o);
+  }
+
+  // The four models must chain: A → G_AB → B → G_BA → A, D_A on A, D_B on B.
+  const shapeA = inputShape(generatorAB);
+  const shapeB = inputShape(generatorBA);
+  const chain: [string, readonly (number | null)[], string, readonly (number | null)[]][] = [
+    ["generatorAB's output", outputShape(generatorAB), "generatorBA's input", shapeB],
+    ["generatorBA's output", outputShape(generatorBA), "generatorAB's input", shapeA],
+    ["discriminatorA's input", inputShape(discriminatorA), "generatorAB's input", shapeA],
+    ["discriminatorB's input", inputShape(discriminatorB), "generatorBA's input", shapeB],
+  ];
+  for (const [what, shape, against, expected] of chain) {
+    if (formatShape(shape) !== formatShape(expected)) {
+      throw new ValueError(`${FN}: the models do not chain: ${what} ${formatShape([null, ...shape])} differs from ${against} ${formatShape([null, ...expected])}.`);
+    }
+  }
+  if (identityWeight > 0 && formatShape(shapeA) !== formatShape(shapeB)) {
+    throw new ValueError(
+      `${FN}: the identity loss needs domains of one shape, received A ${formatShape([null, ...shapeA])} and B ${formatShape([null, ...shapeB])}; pass identityWeight: 0.`,
+    );
+  }
+
+  const rng = seedSource(seed);
+  let sourceA: ReturnType<typeof batchSource>;
+  try {
+    sourceA = batchSource(FN, options.dataA, { batchSize, exampleRank: shapeA.length, shuffle, rng });
+  } catch (error) {
+    throw rename(error, 'dataA');
+  }
+  let sourceB: ReturnType<typeof batchSource>;
+  try {
+    sourceB = batchSource(FN, options.dataB, { batchSize, exampleRank: shapeB.length, shuffle, rng });
+  } catch (error) {
+    sourceA.dispose();
+    throw rename(error, 'dataB');
+  }
+  const generatorOptimizer = options.generatorOptimizer ?? tf.train.adam(2e-4, 0.5, 0.999);
+  const discriminatorOptimizer = options.discriminatorOptimizer ?? tf.train.adam(2e-4, 0.5, 0.999);
+  const poolA = imagePool(poolSize, rng); // G_BA's images, for D_A
+  const poolB = imagePool(poolSize, rng); // G_AB's images, for D_B
+
+  // Domain B is drawn in its own order, restarted when it runs out.
+  let iteratorB: AsyncIterator<Batch> | null = null;
+  let batchesB = 0;
+  const nextB = async (): Promise<Batch | null> => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      iteratorB ??= sourceB.epoch()[Symbol.asyncIterator]();
+      const r = await iteratorB.next();
+      if (r.done !== true) {
+        batchesB++;
+        return r.value;
+      }
+      iteratorB = null;
+    }
+    if (batchesB === 0) throw new ValueError(`${FN}: invalid \`dataB\`: it yielded no batches.`);
+    return null; // a one-shot iterable ran dry
+  };
+  const pairs = {
+    async *epoch(): AsyncGenerator<{ a: Batch; b: Batch }> {
+      for await (const a of sourceA.epoch()) {
+        let b: Batch | null;
+        try {
+          b = await nextB();
+        } catch (error) {
+          if (a.owned) a.x.dispose();
+          throw error;
+        }
+        if (b === null) {
+          if (a.owned) a.x.dispose();
+          return;
+        }
+        yield { a, b };
+      }
+    },
+  };
+
+  const gVars = [...generatorAB.trainableWeights, ...generatorBA.trainableWeights].map((w) => w.read() as tf.Variable);
+  const dVars = [...discriminatorA.trainableWeights, ...discriminatorB.trainableWeights].map((w) => w.read() as tf.Variable);
+  const useIdentity = identityWeight > 0;
+
+  // Both generators: returns the objective; `out` receives the generated images and the
+  // stats [adversarial AB, adversarial BA, cycle A, cycle B, identity A, identity B].
+  const generatorStep = (realA: tf.Tensor, realB: tf.Tensor) => {
+    let fakeA: tf.Tensor | undefined;
+    let fakeB: tf.Tensor | undefined;
+    let stats: tf.Tensor1D | undefined;
+    const cost = generatorOptimizer.minimize(
+      () => {
+        const fB = generatorAB.apply(realA, { training: true }) as tf.Tensor; // G_AB(a) [B, S, S, C]
+        const fA = generatorBA.apply(realB, { training: true }) as tf.Tensor; // G_BA(b) [B, S, S, C]
+        // 2·½E[(D − 1)²]: the authors' MSE against the "real" target 1.
+        const advAB = tf.mul(2, leastSquaresGeneratorLoss(discriminatorB.apply(fB, { training: true }) as tf.Tensor)); // [B, P, P, 1] → []
+        const advBA = tf.mul(2, leastSquaresGeneratorLoss(discriminatorA.apply(fA, { training: true }) as tf.Tensor));
+        const cycleA = cycleConsistencyLoss(realA, generatorBA.apply(fB, { training: true }) as tf.Tensor);
+        const cycleB = cycleConsistencyLoss(realB, generatorAB.apply(fA, { training: true }) as tf.Tensor);
+        let loss = tf.add(tf.add(advAB, advBA), tf.mul(cycleWeight, tf.add(cycleA, cycleB)));
+        let idA: tf.Tensor = tf.scalar(0);
+        let idB: tf.Tensor = tf.scalar(0);
+        if (useIdentity) {
+          idA = identityLoss(realA, generatorBA.apply(realA, { training: true }) as tf.Tensor);
+          idB = identityLoss(realB, generatorAB.apply(realB, { training: true }) as tf.Tensor);
+          loss = tf.add(loss, tf.mul(identityWeight, tf.add(idA, idB)));
+        }
+        fakeA = tf.keep(fA);
+        fakeB = tf.keep(fB);
+        stats = tf.keep(tf.stack([advAB, advBA, cycleA, cycleB, idA, idB]) as tf.Tensor1D);
+        return loss as tf.Scalar;
+      },
+      true,
+      gVars,
+    )!;
+    return { cost, fakeA: fakeA!, fakeB: fakeB!, stats: stats! };
+  };
+
+  // Both discriminators in one update (their parameters are disjoint, so this is two updates).
+  const discriminatorStep = (realA: tf.Tensor, realB: tf.Tensor, pooledA: tf.Tensor, pooledB: tf.Tensor): tf.Tensor1D => {
+    let stats: tf.Tensor1D | undefined;
+    const cost = discriminatorOptimizer.minimize(
+      () => {
+        const lossA = leastSquaresDiscriminatorLoss(
+          discriminatorA.apply(realA, { training: true }) as tf.Tensor, // [B, P, P, 1]
+          discriminatorA.apply(pooledA, { training: true }) as tf.Tensor,
+        );
+        const lossB = leastSquaresDiscriminatorLoss(
+          discriminatorB.apply(realB, { training: true }) as tf.Tensor,
+          discriminatorB.apply(pooledB, { training: true }) as tf.Tensor,
+        );
+        stats = tf.keep(tf.stack([lossA, lossB]) as tf.Tensor1D);
+        return tf.add(lossA, lossB) as tf.Scalar;
+      },
+      true,
+      dVars,
+    )!;
+    cost.dispose();
+    return stats!;
+  };
+
+  const history: CycleGANHistory = { generatorLoss: [], cycleLossA: [], cycleLossB: [], discriminatorLossA: [], discriminatorLossB: [] };
+  let result: EpochLoopResult;
+  try {
+    result = await runEpochs(FN, schedule, pairs, signal, {
+      batch: async ({ a, b }, step, epoch) => {
+        const owned = [...(a.owned ? [a.x] : []), ...(b.owned ? [b.x] : [])];
+        const made: tf.Tensor[] = [];
+        let values: [Float32Array, Float32Array, Float32Array];
+        try {
+          checkBatch('dataA', a.x, shapeA, step);
+          checkBatch('dataB', b.x, shapeB, step);
+          const g = generatorStep(a.x, b.x);
+          made.push(g.cost, g.fakeA, g.fakeB, g.stats);
+          const pooledA = poolA.query(g.fakeA);
+          made.push(pooledA);
+          const pooledB = poolB.query(g.fakeB);
+          made.push(pooledB);
+          const d = discriminatorStep(a.x, b.x, pooledA, pooledB);
+          made.push(d);
+          values = (await Promise.all([g.cost.data(), g.stats.data(), d.data()])) as [Float32Array, Float32Array, Float32Array];
+        } finally {
+          tf.dispose([...made, ...owned]);
+        }
+        const [gCost, gStats, dStats] = values;
+        const info: CycleGANStepInfo = {
+          step,
+          epoch,
+          generatorLoss: gCost[0]!,
+          adversarialLossAB: gStats[0]!,
+          adversarialLossBA: gStats[1]!,
+          cycleLossA: gStats[2]!,
+          cycleLossB: gStats[3]!,
+          identityLossA: useIdentity ? gStats[4]! : null,
+          identityLossB: useIdentity ? gStats[5]! : null,
+          discriminatorLossA: dStats[0]!,
+          discriminatorLossB: dStats[1]!,
+        };
+        checkFiniteLosses(FN, step, epoch, {
+          'generator loss': info.generatorLoss,
+          'discriminator A loss': info.discriminatorLossA,
+          'discriminator B loss': info.discriminatorLossB,
+        });
+        history.generatorLoss.push(info.generatorLoss);
+        history.cycleLossA.push(info.cycleLossA);
+        history.cycleLossB.push(info.cycleLossB);
+        history.discriminatorLossA.push(info.discriminatorLossA);
+        history.discriminatorLossB.push(info.discriminatorLossB);
+        if (onStep !== undefined) await onStep(info);
+        return true;
+      },
+    });
+  } catch (error) {
+    throw rename(error, 'dataA');
+  } finally {
+    await (iteratorB as AsyncIterator<Batch> | null)?.return?.();
+    poolA.dispose();
+    poolB.dispose();
+    sourceA.dispose();
+    sourceB.dispose();
+    // Optimizers made here hold state nobody else can reach: free it.
+    if (options.generatorOptimizer === undefined) generatorOptimizer.dispose();
+    if (options.discriminatorOptimizer === undefined) discriminatorOptimizer.dispose();
+  }
+  return { ...result, history };
+}
+
+function checkModel(field: string, model: unknown): void {
+  const m = checkLayersModel(FN, field, model);
+  if (m.inputs.length !== 1 || m.outputs.length !== 1) {
+    throw invalidField(FN, field, 'a model with one input and one output', `${m.inputs.length} inputs and ${m.outputs.length} outputs`);
+  }
+}
+
+function checkNonNegativeNumber(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalidField(FN, field, 'a finite number >= 0', value);
+  return value;
+}
+
+const inputShape = (m: tfl.LayersModel): (number | null)[] => m.inputs[0]!.shape.slice(1); // […] without B
+const outputShape = (m: tfl.LayersModel): (number | null)[] => m.outputs[0]!.shape.slice(1);
+
+/** The shared loop helpers name the field `data`; here there are two. */
+function rename(error: unknown, field: 'dataA' | 'dataB'): unknown {
+  if (error instanceof ValueError) return new ValueError(error.message.replace('`data`', `\`${field}\``));
+  return error;
+}
+
+function checkBatch(field: string, x: tf.Tensor, exampleShape: readonly (number | null)[], step: number): void {
+  const ok = x.rank === exampleShape.length + 1 && exampleShape.every((d, i) => d === null || d === x.shape[i + 1]);
+  if (!ok) {
+    throw new ValueError(
+      `${FN}: invalid \`${field}\` batch shape at step ${step}: expected ${formatShape([null, ...exampleShape])} (the models' images), received ${formatShape(x.shape)}.`,
+    );
+  }
+}
