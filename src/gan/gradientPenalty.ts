@@ -5,8 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ensureComparisonGradients } from '../_internal/comparisonGradients.js';
-import { invalidField, ValueError } from '../_internal/errors.js';
-import { checkFiniteNumber, checkNonNegativeInt, checkTensor, formatShape } from '../_internal/validate.js';
+import { ValueError } from '../_internal/errors.js';
+import { checkFiniteNumber, checkLayersModel, checkNonNegativeInt, checkTensor, formatShape } from '../_internal/validate.js';
 
 /**
  * Options of {@link gradientPenalty}.
@@ -67,9 +67,7 @@ const FN = 'gradientPenalty';
  * @category GAN
  */
 export function gradientPenalty(critic: tfl.LayersModel, real: tf.Tensor, fake: tf.Tensor, options: GradientPenaltyOptions = {}): tf.Scalar {
-  if (critic === null || typeof critic !== 'object' || typeof (critic as tfl.LayersModel).apply !== 'function') {
-    throw invalidField(FN, 'critic', 'a tf.LayersModel', critic);
-  }
+  checkLayersModel(FN, 'critic', critic);
   checkTensor(FN, 'real', real);
   checkTensor(FN, 'fake', fake);
   if (real.rank < 1 || formatShape(real.shape) !== formatShape(fake.shape)) {

@@ -7,7 +7,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { seedSource } from '../_internal/random.js';
-import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
+import { checkLayersModel, checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
 import type { KeyValueCache } from '../attention/_attentionCore.js';
 import { languageModelParts, languageModelStep } from '../attention/_languageModelParts.js';
 import { resolveSampling, sampleRows } from './sampleLogits.js';
@@ -107,10 +107,7 @@ export async function generate(
 ): Promise<GenerateResult> {
   checkConfigObject(FN, options, 'options');
   checkKnownKeys(FN, options, KEYS, 'options');
-  const m = model as Partial<tfl.LayersModel> | null;
-  if (m === null || typeof m !== 'object' || typeof m.predict !== 'function' || !Array.isArray(m.outputs)) {
-    throw invalidField(FN, 'model', 'a tf.LayersModel', model);
-  }
+  checkLayersModel(FN, 'model', model);
   const maxNewTokens = checkNonNegativeInt(FN, 'maxNewTokens', options.maxNewTokens);
   const sampling = resolveSampling(FN, options);
   const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);

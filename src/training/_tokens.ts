@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { invalidField, ValueError } from '../_internal/errors.js';
-import { checkPositiveInt } from '../_internal/validate.js';
+import { checkLayersModel, checkPositiveInt } from '../_internal/validate.js';
 import { languageModelParts } from '../attention/_languageModelParts.js';
 
 /**
@@ -44,10 +44,7 @@ export async function tokenArray(fn: string, tokens: unknown, vocabSize: number,
 
 /** Vocabulary size and context length of a language model. @hidden */
 export function modelGeometry(fn: string, model: unknown, contextLength: unknown): { vocabSize: number; contextLength: number } {
-  const m = model as Partial<tfl.LayersModel> | null;
-  if (m === null || typeof m !== 'object' || typeof m.apply !== 'function' || !Array.isArray(m.outputs)) {
-    throw invalidField(fn, 'model', 'a tf.LayersModel', model);
-  }
+  const m = checkLayersModel(fn, 'model', model);
   const out = m.outputs[0]!.shape;
   const vocabSize = out[out.length - 1];
   if (out.length !== 3 || typeof vocabSize !== 'number') {

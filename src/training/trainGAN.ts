@@ -9,7 +9,7 @@ import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { classCountOf, latentDimOf, randomLabels, randomLatents } from '../_internal/latents.js';
 import { seedSource } from '../_internal/random.js';
-import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
+import { checkLayersModel, checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { ganLossPair, type GANLossName, type GANLossPair } from '../losses/ganLossPairs.js';
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
 import { batchSource, type TrainingData } from './_batches.js';
@@ -196,8 +196,8 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
   checkConfigObject(FN, options, 'options');
   checkKnownKeys(FN, options, KEYS, 'options');
   const { generator, discriminator, data, signal, onStep, onEpochEnd } = options;
-  checkModel('generator', generator);
-  checkModel('discriminator', discriminator);
+  checkLayersModel(FN, 'generator', generator);
+  checkLayersModel(FN, 'discriminator', discriminator);
   const losses = resolveLoss(options.loss ?? 'non-saturating');
   const schedule = resolveSchedule(FN, options.epochs, options.steps);
   const batchSize = checkPositiveInt(FN, 'batchSize', options.batchSize ?? 64);
@@ -378,13 +378,6 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
     if (options.discriminatorOptimizer === undefined) discriminatorOptimizer.dispose();
   }
   return { ...result, history };
-}
-
-function checkModel(field: string, model: unknown): void {
-  const m = model as Partial<tfl.LayersModel> | null | undefined;
-  if (m == null || typeof m.apply !== 'function' || !Array.isArray(m.inputs) || !Array.isArray(m.trainableWeights)) {
-    throw invalidField(FN, field, 'a tf.LayersModel', model);
-  }
 }
 
 function resolveLoss(loss: unknown): GANLossPair {

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { describeValue, invalidField, ValueError } from '../_internal/errors.js';
-import { checkFiniteNumber, checkPositiveNumber, checkTensor, formatShape } from '../_internal/validate.js';
+import { checkFiniteNumber, checkLayersModel, checkPositiveNumber, checkTensor, formatShape } from '../_internal/validate.js';
 import { bernoulliNegLogLikelihood } from '../losses/bernoulliNegLogLikelihood.js';
 import type { VAELikelihood } from '../losses/elbo.js';
 import { gaussianNegLogLikelihood } from '../losses/gaussianNegLogLikelihood.js';
@@ -29,11 +29,6 @@ export interface VAEParts {
   exampleShape: readonly (number | null)[];
 }
 
-function isModel(m: unknown): m is tfl.LayersModel {
-  const x = m as Partial<tfl.LayersModel> | null | undefined;
-  return x != null && typeof x.apply === 'function' && Array.isArray(x.inputs) && Array.isArray(x.outputs);
-}
-
 /**
  * Checks a {@link VAEModels} object: the encoder has one input (two if
  * conditional) and two outputs `[null, Z]`; the decoder takes `[null, Z]` (and
@@ -45,9 +40,8 @@ export function resolveVAE(fn: string, vae: unknown): VAEParts {
     throw invalidField(fn, 'vae', 'an object { encoder, decoder } (as buildVAE returns)', vae);
   }
   const v = vae as Partial<VAEModels>;
-  if (!isModel(v.encoder)) throw invalidField(fn, 'vae.encoder', 'a tf.LayersModel', v.encoder);
-  if (!isModel(v.decoder)) throw invalidField(fn, 'vae.decoder', 'a tf.LayersModel', v.decoder);
-  const { encoder, decoder } = v;
+  const encoder = checkLayersModel(fn, 'vae.encoder', v.encoder);
+  const decoder = checkLayersModel(fn, 'vae.decoder', v.decoder);
   const likelihood = v.likelihood ?? 'bernoulli';
   if (likelihood !== 'bernoulli' && likelihood !== 'gaussian') {
     throw invalidField(fn, 'vae.likelihood', "'bernoulli' or 'gaussian'", likelihood);
