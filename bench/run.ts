@@ -4,32 +4,41 @@
  *   npm run bench                       # all workloads
  *   npm run bench -- --quick            # fewer repetitions
  *   npm run bench -- --with-cpu         # also a whole DCGAN step on cpu (minutes)
- *   npm run bench -- --only generation  # one section: conv, dcgan, attention, generation, wavenet-generation, wavenet-step, conv-vae
+ *   npm run bench -- --only attention   # one section: matmul, conv, dcgan, attention, conv-vae, wavenet-step, generation, wavenet-generation
+ *   npm run bench -- --threads 4        # the kit's thread count (default: the core count)
+ *   npm run bench -- --profile          # also where the time goes (tf.profile), kit with threads
  *
+ * The wasm workloads (matmul, dcgan, attention, conv-vae, wavenet-step) run three
+ * ways, each in a fresh Node process (the wasm backend chooses its build once, when
+ * it starts): stock tfjs-backend-wasm 4.22 (single-threaded; it cannot train
+ * convolutions), the kit (`registerWasmKernels`) with 1 thread, and the kit with N
+ * threads; then PyTorch, where /usr/bin/python3 has torch, with 2 threads.
+ *
+ * 0. Matrix product 512 × 512 × 512, GFLOP/s.
  * 1. The filter gradient of a DCGAN-sized convolution (x [64, 14, 14, 32],
  *    4×4 stride 2, 64 filters): cpu backend against wasm with the library's kernel
  *    (stock wasm 4.22 has no such kernel at all).
- * 2. One MNIST DCGAN training step (D + G, batch 64, 32 filters): cpu against
- *    wasm + kernels, and PyTorch on the same model where /usr/bin/python3 has torch.
+ * 2. One MNIST DCGAN training step (D + G, batch 64, 32 filters).
  * 3. Causal multi-head self-attention forward + backward (batch 8, length 256,
- *    width 256, 4 heads): stock wasm, wasm + kernels, and PyTorch.
+ *    width 256, 4 heads).
  * 4. Text generation from a GPT-style model (context 512, width 128, 4 layers):
  *    tokens per second with the key/value cache against re-running the window,
  *    for 128, 256 and 512 tokens.
  * 5. WaveNet (64 residual / 256 skip channels): samples per second of fast
  *    against naive generation at receptive fields 256, 1,024 and 2,048, and the
  *    fast rate of the 2 × 10-layer model that PyTorch is measured on.
- * 6. A WaveNet training step (2 × 10 layers, 64 / 256 channels, 4 × 4,096
- *    samples): wasm + kernels against PyTorch.
- * 7. A convolutional VAE training step (28 × 28, batch 64, latent 16): wasm +
- *    kernels against PyTorch.
+ * 6. A WaveNet training step (2 × 10 layers, 64 / 256 channels, 4 × 1,024
+ *    samples).
+ * 7. A convolutional VAE training step (28 × 28, batch 64, latent 16).
  *
- * Lines comparing with PyTorch read `NAME: tfjs-generative X ms, torch Y ms, ratio R`.
+ * Lines comparing with PyTorch read `NAME: tfjs-generative X ms, torch Y ms, ratio R`
+ * (X: the kit with N threads), followed by the three wasm figures.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildConvVAE, buildDCGAN, buildTransformerLM, buildWaveNet, generate, generateAudio, multiHeadAttention, receptiveField, trainGAN, trainVAE, trainWaveNet } from 'tfjs-generative';
 import { registerWasmKernels } from 'tfjs-generative/wasm';
@@ -39,6 +48,14 @@ const withCpu = process.argv.includes('--with-cpu');
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;
 const run = (section: string) => only === undefined || only === section;
+const profile = process.argv.includes('--profile');
+const threadsIndex = process.argv.indexOf('--threads');
+const threads = threadsIndex >= 0 ? Number(process.argv[threadsIndex + 1]) : Math.min(8, availableParallelism());
+const variantIndex = process.argv.indexOf('--variant');
+/** In a child process: the one way the wasm backend runs there. */
+const variant = variantIndex >= 0 ? (process.argv[variantIndex + 1] as Variant) : undefined;
+type Variant = 'stock' | 'kit-1' | 'kit-n';
+const VARIANTS: readonly Variant[] = ['stock', 'kit-1', 'kit-n'];
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function timeMs(fn: () => Promise<void> | void, reps: number, warmUp = true): Promise<number> {
@@ -61,23 +78,60 @@ async function filterGradient(backend: string, reps: number): Promise<number> {
   return ms;
 }
 
-async function dcganStep(backend: string, reps: number): Promise<number> {
-  await tf.setBackend(backend);
+/** One workload, set up: `run(steps)` runs that many steps and waits for their results. */
+interface Runner {
+  run(steps: number): Promise<void>;
+  dispose(): void;
+}
+
+/** One MNIST DCGAN training step (D + G, batch 64, 32 filters). */
+async function dcganRunner(): Promise<Runner> {
   const { generator, discriminator } = buildDCGAN({ imageSize: 28, channels: 1, latentDim: 100, generatorFilters: 32, discriminatorFilters: 32, seed: 1 });
-  const data = tf.randomUniform([64 * (reps + 1), 28, 28, 1], -1, 1, 'float32', 3);
+  const data = tf.randomUniform([64 * 8, 28, 28, 1], -1, 1, 'float32', 3);
   const generatorOptimizer = tf.train.adam(2e-4, 0.5);
   const discriminatorOptimizer = tf.train.adam(2e-4, 0.5);
-  const common = { generator, discriminator, data, batchSize: 64, generatorOptimizer, discriminatorOptimizer, seed: 1 };
-  await trainGAN({ ...common, steps: 1 });
+  const common = { generator, discriminator, data, batchSize: 64, generatorOptimizer, discriminatorOptimizer };
+  let seed = 1;
+  return {
+    run: async (steps) => void (await trainGAN({ ...common, steps, seed: seed++ })),
+    dispose: () => {
+      data.dispose();
+      generatorOptimizer.dispose();
+      discriminatorOptimizer.dispose();
+      generator.dispose();
+      discriminator.dispose();
+    },
+  };
+}
+
+/** ms per step of `runner` on the current backend, after one warm-up step (kernel set-up, optimizer state). */
+async function stepMs(runner: Runner, reps: number): Promise<number> {
+  await runner.run(1);
   const t0 = performance.now();
-  await trainGAN({ ...common, steps: reps });
-  const ms = (performance.now() - t0) / reps;
-  data.dispose();
-  generatorOptimizer.dispose();
-  discriminatorOptimizer.dispose();
-  generator.dispose();
-  discriminator.dispose();
-  return ms;
+  await runner.run(reps);
+  return (performance.now() - t0) / reps;
+}
+
+/** Where one step's time goes: kernel time by kernel, from tf.profile. */
+async function profileLines(runner: Runner): Promise<string[]> {
+  const t0 = performance.now();
+  const info = await tf.profile(() => runner.run(1));
+  const wall = performance.now() - t0;
+  const byKernel = new Map<string, { ms: number; calls: number }>();
+  // Ops recorded around their kernels (`fusedConv2d__op`, from a custom gradient) would count twice.
+  for (const k of info.kernels.filter((kernel) => !kernel.name.endsWith('__op'))) {
+    const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+    entry.ms += Number(k.kernelTimeMs) || 0;
+    entry.calls += 1;
+    byKernel.set(k.name, entry);
+  }
+  const total = [...byKernel.values()].reduce((t, e) => t + e.ms, 0);
+  const top = [...byKernel.entries()].sort((x, y) => y[1].ms - x[1].ms).slice(0, 8);
+  const calls = [...byKernel.values()].reduce((t, e) => t + e.calls, 0);
+  return [
+    `profile (one step, tf.profile): wall ${wall.toFixed(0)} ms, kernels ${total.toFixed(0)} ms in ${calls} calls`,
+    ...top.map(([name, e]) => `  ${name.padEnd(22)} ${e.ms.toFixed(1).padStart(8)} ms ${((100 * e.ms) / total).toFixed(1).padStart(5)}%  ${e.calls} calls`),
+  ];
 }
 
 /** Runs a PyTorch reference script; its ms per step, or null where torch is missing. */
@@ -122,37 +176,49 @@ async function waveNetGeneration(layersPerCycle: number, cycles: number, naiveSa
 }
 
 /** One WaveNet training step, 2 × 10 layers, 64 / 256 channels, batch 4 × `window`. */
-async function waveNetStep(reps: number, window: number): Promise<number | string> {
-  await tf.setBackend('wasm');
+async function waveNetRunner(window: number): Promise<Runner> {
   const net = buildWaveNet({ residualChannels: 64, skipChannels: 256, dilations: { layersPerCycle: 10, cycles: 2 }, seed: 1 });
   const audio = Float32Array.from({ length: 20000 }, (_, i) => 0.5 * Math.sin(i / 7));
   const optimizer = tf.train.adam(1e-3);
-  try {
-    await trainWaveNet(net, audio, { steps: 1, batchSize: 4, windowLength: window, optimizer, seed: 1 });
-    const t0 = performance.now();
-    await trainWaveNet(net, audio, { steps: reps, batchSize: 4, windowLength: window, optimizer, seed: 2 });
-    return (performance.now() - t0) / reps;
-  } catch (error) {
-    return error instanceof Error ? error.message.split('\n')[0]! : String(error);
-  } finally {
-    optimizer.dispose();
-    net.dispose();
-  }
+  let seed = 1;
+  return {
+    run: async (steps) => void (await trainWaveNet(net, audio, { steps, batchSize: 4, windowLength: window, optimizer, seed: seed++ })),
+    dispose: () => {
+      optimizer.dispose();
+      net.dispose();
+    },
+  };
 }
 
 /** One convolutional VAE step, 28 × 28, batch 64, latent 16. */
-async function convVAEStep(reps: number): Promise<number> {
-  await tf.setBackend('wasm');
+async function convVAERunner(): Promise<Runner> {
   const model = buildConvVAE({ imageSize: 28, channels: 1, latentDim: 16, seed: 1 });
-  const images = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([64 * (reps + 1), 28, 28, 1], 0, 1, 'float32', 2), 0.7), 'float32'));
+  const images = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([64 * 8, 28, 28, 1], 0, 1, 'float32', 2), 0.7), 'float32'));
   const optimizer = tf.train.adam(1e-3);
-  await trainVAE(model, images, { steps: 1, batchSize: 64, optimizer, seed: 1 });
-  const t0 = performance.now();
-  await trainVAE(model, images, { steps: reps, batchSize: 64, optimizer, seed: 2 });
-  const ms = (performance.now() - t0) / reps;
-  tf.dispose([images]);
-  optimizer.dispose();
-  return ms;
+  let seed = 1;
+  return {
+    run: async (steps) => void (await trainVAE(model, images, { steps, batchSize: 64, optimizer, seed: seed++ })),
+    dispose: () => {
+      tf.dispose([images]);
+      optimizer.dispose();
+    },
+  };
+}
+
+/** A 512 × 512 × 512 matrix product (result read back). */
+async function matmulRunner(): Promise<Runner> {
+  const a = tf.randomNormal([512, 512], 0, 1, 'float32', 1);
+  const b = tf.randomNormal([512, 512], 0, 1, 'float32', 2);
+  return {
+    run: async (steps) => {
+      for (let i = 0; i < steps; i++) {
+        const c = tf.matMul(a, b);
+        await c.data();
+        c.dispose();
+      }
+    },
+    dispose: () => tf.dispose([a, b]),
+  };
 }
 
 function torchLine(name: string, ours: number, torch: number | null): string {
@@ -162,21 +228,25 @@ function torchLine(name: string, ours: number, torch: number | null): string {
 }
 
 /** Causal self-attention forward + backward (input and weight gradients), batch 8, length 256, width 256, 4 heads. */
-async function attentionStep(backend: string, reps: number): Promise<number> {
-  await tf.setBackend(backend);
+async function attentionRunner(): Promise<Runner> {
   const mha = multiHeadAttention({ numHeads: 4, keyDim: 64, seed: 1 });
   const x = tf.randomNormal([8, 256, 256], 0, 1, 'float32', 1);
   const r = tf.randomNormal([8, 256, 256], 0, 1, 'float32', 2);
   mha.apply(x, { useCausalMask: true });
   const weights = mha.trainableWeights.map((w) => w.read() as tf.Variable);
-  const ms = await timeMs(async () => {
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(mha.apply(x, { useCausalMask: true }) as tf.Tensor, r)) as tf.Scalar, weights);
-    await value.data();
-    tf.dispose([value, ...Object.values(grads)]);
-  }, reps);
-  tf.dispose([x, r]);
-  mha.dispose();
-  return ms;
+  return {
+    run: async (steps) => {
+      for (let i = 0; i < steps; i++) {
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(mha.apply(x, { useCausalMask: true }) as tf.Tensor, r)) as tf.Scalar, weights);
+        await value.data();
+        tf.dispose([value, ...Object.values(grads)]);
+      }
+    },
+    dispose: () => {
+      tf.dispose([x, r]);
+      mha.dispose();
+    },
+  };
 }
 
 /** Tokens per second generating 128, 256 and 512 tokens from one, cached and uncached, on one model. */
@@ -196,27 +266,128 @@ async function generationRates(counts: readonly number[]): Promise<{ count: numb
   return rows;
 }
 
+/** A wasm workload measured three ways (stock, kit 1 thread, kit N threads), each in its own process. */
+interface WasmWorkload {
+  title: string;
+  make(): Promise<Runner>;
+  reps: number;
+  /** Fewer where the stock backend's scalar loops take seconds a step. */
+  stockReps: number;
+  torch(): number | null;
+}
+
+const WINDOW = 1024;
+const WASM_WORKLOADS: Record<string, WasmWorkload> = {
+  matmul: {
+    title: 'matmul 512 × 512 × 512',
+    make: matmulRunner,
+    reps: quick ? 10 : 40,
+    stockReps: quick ? 10 : 40,
+    torch: () =>
+      torchValue(
+        'ms_per_step',
+        '-c',
+        'import time, torch\ntorch.set_num_threads(2)\na, b = torch.randn(512, 512), torch.randn(512, 512)\nfor _ in range(20): a @ b\nt = time.perf_counter()\nfor _ in range(200): a @ b\nprint("ms_per_step=%f" % ((time.perf_counter() - t) * 5))',
+      ),
+  },
+  dcgan: { title: 'mnist-dcgan-step (B 64, 32 filters)', make: dcganRunner, reps: quick ? 3 : 10, stockReps: 1, torch: () => torchMs('bench/torch_dcgan.py') },
+  attention: {
+    title: 'causal-attention-fwd-bwd (B 8, T 256, C 256, 4 heads)',
+    make: attentionRunner,
+    reps: quick ? 3 : 10,
+    stockReps: quick ? 2 : 5,
+    torch: () => torchMs('bench/torch_attention.py', String(quick ? 6 : 20)),
+  },
+  'conv-vae': { title: 'conv-vae-step (28 × 28, B 64, Z 16)', make: convVAERunner, reps: quick ? 3 : 10, stockReps: 1, torch: () => torchMs('bench/torch_conv_vae.py') },
+  // The issue's size is B 4 × 4,096, but its activations do not fit in wasm32's heap (4 GB at
+  // most; a failed allocation aborts the module for the rest of the process): 4 × 1,024 already
+  // grows the heap to ≈ 2.3 GB. So the step is measured at 4 × 1,024, against PyTorch at the same size.
+  'wavenet-step': {
+    title: `wavenet-step (2 × 10 layers, 64 / 256, B 4 × ${WINDOW.toLocaleString('en')})`,
+    make: () => waveNetRunner(WINDOW),
+    reps: quick ? 1 : 3,
+    stockReps: 1,
+    torch: () => torchMs('bench/torch_wavenet.py', String(WINDOW)),
+  },
+};
+
+interface VariantResult {
+  ms?: number;
+  threads?: number;
+  error?: string;
+  profile?: string[];
+}
+
+/** In a child process: one workload, one way; prints `RESULT {json}`. */
+async function runVariant(v: Variant, section: string): Promise<void> {
+  const workload = WASM_WORKLOADS[section]!;
+  if (v !== 'stock') registerWasmKernels({ threads: v === 'kit-1' ? 1 : threads });
+  await tf.setBackend('wasm');
+  const result: VariantResult = { threads: (tf.backend() as unknown as { wasm: { tfjs: { getThreadsCount(): number } } }).wasm.tfjs.getThreadsCount() };
+  try {
+    const runner = await workload.make();
+    result.ms = await stepMs(runner, v === 'stock' ? workload.stockReps : workload.reps);
+    if (profile && v === 'kit-n') result.profile = await profileLines(runner);
+    runner.dispose();
+  } catch (error) {
+    result.error = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+  }
+  log(`RESULT ${JSON.stringify(result)}`);
+}
+
+/** Runs one workload one way in a fresh Node process (the backend picks its build at start-up). */
+function spawnVariant(v: Variant, section: string): VariantResult {
+  const args = [...process.execArgv, process.argv[1]!, '--variant', v, '--only', section, '--threads', String(threads)];
+  if (quick) args.push('--quick');
+  if (profile) args.push('--profile');
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const line = child.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (line !== undefined) return JSON.parse(line.slice('RESULT '.length)) as VariantResult;
+  const why = child.stderr.trim().split('\n').filter((l) => l.trim() !== '').at(-1) ?? `exit ${child.status ?? child.signal}`;
+  return { error: why };
+}
+
+function variantName(v: Variant, r: VariantResult): string {
+  return v === 'stock' ? 'stock wasm' : `kit ${r.threads ?? '?'} thread${r.threads === 1 ? '' : 's'}`;
+}
+
 async function main(): Promise<void> {
-  registerWasmKernels();
-  log(`tfjs-core ${tf.version_core}; ${quick ? 'quick' : 'full'} run`);
+  if (variant !== undefined) return runVariant(variant, only!);
+  registerWasmKernels({ threads });
+  log(`tfjs-core ${tf.version_core}; ${quick ? 'quick' : 'full'} run; kit threads ${threads}; wasm lines: stock, kit 1 thread, kit ${threads} threads, each in a fresh process`);
+
+  for (const [section, workload] of Object.entries(WASM_WORKLOADS)) {
+    if (!run(section)) continue;
+    const results = VARIANTS.map((v) => [v, spawnVariant(v, section)] as const);
+    const torch = workload.torch();
+    const byVariant = new Map(results);
+    const kitN = byVariant.get('kit-n')!;
+    const kit1 = byVariant.get('kit-1')!;
+    if (section === 'matmul') {
+      const gflops = (ms: number) => (2 * 512 ** 3) / ms / 1e6;
+      const figures = results.map(([v, r]) => `${variantName(v, r)} ${r.ms === undefined ? `did not run (${r.error})` : `${gflops(r.ms).toFixed(1)} GFLOP/s`}`);
+      log(`${workload.title}: ${figures.join(', ')}${torch === null ? '' : `; torch (2 threads) ${gflops(torch).toFixed(1)} GFLOP/s`}`);
+    } else {
+      if (kitN.ms !== undefined) log(torchLine(`${workload.title}`, kitN.ms, torch));
+      else log(`${workload.title}: did not run: ${kitN.error}`);
+      const figures = results.map(([v, r]) => `${variantName(v, r)} ${r.ms === undefined ? `did not run (${r.error})` : `${r.ms.toFixed(1)} ms`}`);
+      log(`  wasm: ${figures.join(', ')}`);
+    }
+    if (kit1.ms !== undefined && kitN.ms !== undefined) log(`  threads: ×${(kit1.ms / kitN.ms).toFixed(2)} (kit ${kitN.threads} threads against 1)`);
+    for (const line of kitN.profile ?? []) log(`  ${line}`);
+    if (section === 'dcgan' && withCpu) {
+      await tf.setBackend('cpu');
+      const runner = await dcganRunner();
+      const ms = await stepMs(runner, 1);
+      runner.dispose();
+      log(`  cpu backend: ${ms.toFixed(0)} ms`);
+    }
+  }
 
   if (run('conv')) {
     const gradCpu = await filterGradient('cpu', 1);
     const gradWasm = await filterGradient('wasm', quick ? 3 : 10);
-    log(`conv filter gradient [64,14,14,32]→64, 4×4/2: wasm+kernels ${gradWasm.toFixed(1)} ms, cpu ${gradCpu.toFixed(0)} ms, speed-up ${(gradCpu / gradWasm).toFixed(0)}×`);
-  }
-
-  if (run('dcgan')) {
-    const stepWasm = await dcganStep('wasm', quick ? 3 : 10);
-    const stepCpu = withCpu ? await dcganStep('cpu', 1) : null;
-    log(torchLine('mnist-dcgan-step (B 64, 32 filters, wasm+kernels)', stepWasm, torchMs('bench/torch_dcgan.py')));
-    if (stepCpu !== null) log(`  cpu backend: ${stepCpu.toFixed(0)} ms (wasm+kernels ${(stepCpu / stepWasm).toFixed(0)}× faster)`);
-  }
-
-  if (run('attention')) {
-    const reps = quick ? 3 : 10;
-    const kit = await attentionStep('wasm', reps);
-    log(torchLine('causal-attention-fwd-bwd (B 8, T 256, C 256, 4 heads, wasm+kernels)', kit, torchMs('bench/torch_attention.py', String(reps * 2))));
+    log(`conv filter gradient [64,14,14,32]→64, 4×4/2: wasm+kernels (${threads} threads) ${gradWasm.toFixed(1)} ms, cpu ${gradCpu.toFixed(0)} ms, speed-up ${(gradCpu / gradWasm).toFixed(0)}×`);
   }
 
   if (run('wavenet-generation')) {
@@ -226,20 +397,6 @@ async function main(): Promise<void> {
     }
     const torchRate = torchValue('samples_per_second', 'bench/torch_wavenet.py', 'generate');
     log(`wavenet cached generation, 2 × 10 layers, 64 / 256: torch (bench/torch_wavenet.py, a per-layer queue loop) ${torchRate === null ? 'not available' : `${torchRate.toFixed(0)} samples/s`}`);
-  }
-
-  if (run('wavenet-step')) {
-    // The issue's size is B 4 × 4,096, but its activations do not fit in wasm32's heap (4 GB at
-    // most; a failed allocation aborts the module for the rest of the process): 4 × 1,024 already
-    // grows the heap to ≈ 2.3 GB. So the step is measured at 4 × 1,024, against PyTorch at the same size.
-    const window = 1024;
-    const name = `wavenet-step (2 × 10 layers, 64 / 256, B 4 × ${window.toLocaleString('en')}, wasm+kernels)`;
-    const ms = await waveNetStep(quick ? 1 : 3, window);
-    log(typeof ms === 'string' ? `${name}: did not run: ${ms}` : torchLine(name, ms, torchMs('bench/torch_wavenet.py', String(window))));
-  }
-
-  if (run('conv-vae')) {
-    log(torchLine('conv-vae-step (28 × 28, B 64, Z 16, wasm+kernels)', await convVAEStep(quick ? 3 : 10), torchMs('bench/torch_conv_vae.py')));
   }
 
   if (run('generation')) {

@@ -1,7 +1,9 @@
 /**
  * Backend choice for the examples: the consumer's job, never the library's.
- * `wasm` also registers the library's wasm kernels (tfjs-generative/wasm),
- * without which TensorFlow.js 4.22 cannot train convolutions on wasm.
+ * `wasm` (the examples' default) goes through the library's wasm kit
+ * (tfjs-generative/wasm), before the backend starts: its kernels, without which
+ * TensorFlow.js 4.22 cannot train convolutions on wasm, and its threaded build,
+ * with one thread per core (set `TFJS_WASM_THREADS=1` to compare with one).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmKernels } from 'tfjs-generative/wasm';
@@ -10,7 +12,10 @@ export async function setupBackend(name: string | undefined): Promise<string> {
   if (name !== 'cpu' && name !== 'wasm') {
     throw new Error(`--backend: expected 'cpu' or 'wasm', received ${JSON.stringify(name)}`);
   }
-  if (name === 'wasm') registerWasmKernels();
+  if (name === 'wasm') {
+    const threads = Number(process.env['TFJS_WASM_THREADS']);
+    registerWasmKernels(Number.isInteger(threads) && threads > 0 ? { threads } : {});
+  }
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to start`);
   await tf.ready();
   return tf.getBackend();

@@ -11,6 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { expectAllClose, expectNoLeaks, runOn, useBackend } from './backends.js';
 import { registerWasmKernels, wasmKitProblem } from '../src/wasm/registerWasmKernels.js';
 
+// Before any suite starts the backend, so that it runs its threaded build (the default).
+registerWasmKernels();
+
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 
 /** The same computation on cpu and on wasm (with the kit): equal to 1e-4 relative. */

@@ -1,4 +1,5 @@
 // The wasm kernels against the cpu backend's own, on many convolution shapes.
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +38,12 @@ describe('registerWasmKernels', () => {
   });
   afterAll(async () => {
     await tf.setBackend('cpu');
+  });
+
+  it('runs the threaded build, with the core count', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as { wasm: { tfjs: { getThreadsCount(): number } } };
+    expect(backend.wasm.tfjs.getThreadsCount()).toBe(Math.min(8, availableParallelism()));
   });
 
   it.each(CASES)('conv2d gradients match cpu: x $x, k $k, Co $co, stride $stride, pad $pad', async ({ x, k, co, stride, pad }) => {

@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { expectAllClose, expectNoLeaks, runOn, useBackend } from './backends.js';
 import { registerWasmKernels } from '../src/wasm/registerWasmKernels.js';
 
+// Before any suite starts the backend, so that it runs its threaded build (the default).
+registerWasmKernels();
+
 interface Case { a: number[]; b: number[]; ta: boolean; tb: boolean }
 const CASES: Case[] = [];
 for (const [a, b] of [

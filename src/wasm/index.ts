@@ -1,1 +1,1 @@
-export { registerWasmKernels } from './registerWasmKernels.js';
+export { registerWasmKernels, type WasmKitOptions } from './registerWasmKernels.js';

@@ -5,6 +5,7 @@
 // norm's gradient calls every step, computes an index per element; its
 // BatchMatMul sends only untransposed batch-1 products to XNNPACK.
 import * as tf from '@tensorflow/tfjs-core';
+import { clampThreads, defaultThreads, findWasmPackage, requestThreads, wasmBackendStarted, wasmThreadsCount, wasmVersionProblem } from './_threads.js';
 import { keepOriginalKernel } from './_wasmBackend.js';
 import { batchMatMul } from './batchMatMul.js';
 import { conv2DBackpropFilter } from './conv2DBackpropFilter.js';
@@ -28,8 +29,48 @@ const KERNELS: readonly tf.KernelConfig[] = [
 let installed = false;
 
 /**
+ * Options of {@link registerWasmKernels}.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import '@tensorflow/tfjs-backend-wasm';
+ * import { registerWasmKernels, type WasmKitOptions } from 'tfjs-generative/wasm';
+ * const options: WasmKitOptions = { threads: 2 };
+ * registerWasmKernels(options);
+ * await tf.setBackend('wasm');
+ * console.log(tf.getBackend()); // wasm
+ * ```
+ *
+ * @category WASM
+ */
+export interface WasmKitOptions {
+  /**
+   * Threads for the backend's matrix products and convolutions (XNNPACK's
+   * pool, the calling thread included), 1 to 8; 1 selects the single-threaded
+   * SIMD build. Takes effect only when given before the wasm backend starts
+   * (`tf.setBackend('wasm')`, or the first op on it). Defaults to the core count:
+   * `os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in
+   * browsers (where threads also need a cross-origin-isolated page; elsewhere the
+   * backend quietly runs single-threaded).
+   */
+  threads?: number;
+  /**
+   * The `@tensorflow/tfjs-backend-wasm` module, or just its `version_wasm`, for
+   * the version check where the kit cannot read the package's `package.json`
+   * (browsers, bundled programs): `wasm: await import('@tensorflow/tfjs-backend-wasm')`.
+   * In Node the kit finds the loaded package by itself. Defaults to none.
+   */
+  wasm?: {
+    /** The package's version, as its module exports it. */
+    version_wasm: string;
+  };
+}
+
+/**
  * Registers the library's kernels for TensorFlow.js's wasm backend, so that
- * convolutional models (DCGAN, convolutional VAEs, …) train on it.
+ * convolutional models (DCGAN, convolutional VAEs, …) train on it, and starts
+ * the backend's threaded build, in Node too.
  *
  * TensorFlow.js 4.22's wasm backend has no `Conv2DBackpropFilter` kernel, so a
  * convolution's weights cannot be trained there, and its `Conv2DBackpropInput`
@@ -50,11 +91,23 @@ let installed = false;
  * Tile; tested on strides 1–3, `same`/`valid`/explicit padding, odd sizes,
  * every transpose combination and broadcast batches).
  *
- * Call it once, after importing `@tensorflow/tfjs-backend-wasm` and before
- * training. It does not select a backend: that stays your choice. It is
- * idempotent, and a no-op (returning `false`, with a warning) when the wasm
- * backend is not loaded or tfjs-core is not the tested 4.22.
+ * Threads: the backend ships a threaded SIMD build but, in 4.22, never starts it
+ * in Node (tfjs#3830), and sizes its pool to half the logical cores. Called
+ * before the backend starts, this makes it start that build with
+ * `options.threads` threads (default: the core count, at most 8) in Node, and in
+ * browser pages that are cross-origin isolated (elsewhere a browser quietly
+ * gets the single-threaded build). Its worker threads never keep a Node
+ * process alive. Called after the backend started, it registers the kernels
+ * only (and warns if `threads` was given).
  *
+ * Call it once, after importing `@tensorflow/tfjs-backend-wasm` and before
+ * `tf.setBackend('wasm')`. It does not select a backend: that stays your
+ * choice. It is idempotent (a later call before the backend starts may change
+ * `threads`), and a no-op (returning `false`, with a warning) when the wasm
+ * backend is not loaded, or tfjs-core or tfjs-backend-wasm is not the tested
+ * 4.22.
+ *
+ * @param options - Thread count, and the backend module for its version check where the kit cannot find it.
  * @returns Whether the kernels are registered.
  *
  * @example
@@ -62,20 +115,30 @@ let installed = false;
  * import * as tf from '@tensorflow/tfjs-core';
  * import '@tensorflow/tfjs-backend-wasm';
  * import { registerWasmKernels } from 'tfjs-generative/wasm';
- * registerWasmKernels();
+ * registerWasmKernels(); // threads: the core count
  * await tf.setBackend('wasm');
  * console.log(tf.getBackend()); // wasm
  * ```
  *
  * @category WASM
  */
-export function registerWasmKernels(): boolean {
-  if (installed) return true;
-  const problem = wasmKitProblem(tf.version_core, tf.findBackendFactory('wasm') !== null && tf.getKernel('BatchMatMul', 'wasm') !== undefined);
+export function registerWasmKernels(options: WasmKitOptions = {}): boolean {
+  const problem =
+    wasmKitProblem(tf.version_core, tf.findBackendFactory('wasm') !== null && tf.getKernel('BatchMatMul', 'wasm') !== undefined) ??
+    wasmVersionProblem(options.wasm?.version_wasm ?? findWasmPackage()?.version ?? null);
   if (problem !== null) {
     console.warn(problem);
     return false;
   }
+  const threads = options.threads === undefined ? defaultThreads() : clampThreads(options.threads);
+  if (!wasmBackendStarted()) {
+    requestThreads(threads, options.threads !== undefined);
+  } else if (options.threads !== undefined && (wasmThreadsCount() ?? 1) !== threads) {
+    console.warn(
+      `tfjs-generative/wasm: registerWasmKernels: threads must be chosen before the wasm backend starts (call registerWasmKernels before tf.setBackend('wasm')); it runs with ${wasmThreadsCount() ?? 1} thread(s). The kernels are registered.`,
+    );
+  }
+  if (installed) return true;
   for (const config of KERNELS) {
     const own = tf.getKernel(config.kernelName, 'wasm');
     keepOriginalKernel(config.kernelName);
