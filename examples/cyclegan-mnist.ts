@@ -31,9 +31,7 @@ import {
   buildCycleGAN,
   encodePNG,
   imageGrid,
-  InstanceNormalization,
   loadModel,
-  registerLayers,
   saveModel,
   trainCycleGAN,
   type CycleGANStepInfo,
@@ -97,8 +95,6 @@ async function main(): Promise<void> {
   const backend = await setupBackend(args.backend);
   log(`backend: ${backend}`);
   mkdirSync(outDir, { recursive: true });
-  // The models contain InstanceNormalization layers: register them for loading.
-  registerLayers([InstanceNormalization]);
 
   const mnist = loadMnist();
   const n = mnist.train.images.shape[0];

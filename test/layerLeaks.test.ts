@@ -7,7 +7,7 @@ import { BACKENDS, expectNoLeaks, useBackend } from './backends.js';
 import { layerNorm, multiHeadAttention, positionEmbedding, tokenEmbedding, transformerBlock } from '../src/attention/index.js';
 import * as tfLayers from '@tensorflow/tfjs-layers';
 import { causalConv1d, waveNetBlock } from '../src/audio/index.js';
-import { instanceNormalization, spectralNormalization } from '../src/gan/index.js';
+import { constantInput, instanceNormalization, modulatedConv2d, noiseInjection, pixelNormalization, spectralNormalization } from '../src/gan/index.js';
 
 const x3 = () => tf.randomNormal([2, 6, 8], 0, 1, 'float32', 1);
 const x4 = () => tf.randomNormal([2, 5, 5, 3], 0, 1, 'float32', 2);
@@ -22,6 +22,11 @@ const cases: [string, () => tfl.layers.Layer, () => tf.Tensor | tf.Tensor[]][] =
   ['WaveNetBlock (conditioned)', () => waveNetBlock({ skipChannels: 4, conditioningDim: 3, seed: 1 }), () => [x3(), tf.ones([2, 3])]],
   ['WaveNetBlock (recompute)', () => waveNetBlock({ skipChannels: 4, dilationRate: 2, recompute: true, seed: 1 }), x3],
   ['InstanceNormalization', () => instanceNormalization(), x4],
+  ['ModulatedConv2D', () => modulatedConv2d({ filters: 4, kernelSize: 3, seed: 1 }), () => [x4(), tf.ones([2, 6])]],
+  ['ModulatedConv2D (toRGB, no demodulation)', () => modulatedConv2d({ filters: 1, kernelSize: 1, demodulate: false, seed: 1 }), () => [x4(), tf.ones([2, 6])]],
+  ['NoiseInjection', () => noiseInjection({ seed: 1 }), x4],
+  ['PixelNormalization', () => pixelNormalization(), () => tf.randomNormal([2, 6], 0, 1, 'float32', 3)],
+  ['ConstantInput', () => constantInput({ size: 4, channels: 3, seed: 1 }), () => tf.zeros([2, 6])],
   ['SpectralNormalization (conv2d)', () => spectralNormalization({ layer: tfLayers.layers.conv2d({ filters: 2, kernelSize: 3 }) }), x4],
 ];
 

@@ -6,7 +6,6 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BACKENDS, useBackend } from '../../test/backends.js';
 import { loadModel } from '../io/loadModel.js';
-import { registerLayers } from '../io/registerLayers.js';
 import { saveModel } from '../io/saveModel.js';
 import { registerWasmKernels } from '../wasm/registerWasmKernels.js';
 import { buildCycleGAN, type CycleGAN } from './buildCycleGAN.js';
@@ -98,7 +97,6 @@ describe.each(BACKENDS)('buildCycleGAN on %s', (backend) => {
 
   it('runs all four models, and saves and loads them (InstanceNormalization registered) with equal outputs', async () => {
     if (backend === 'wasm') expect(registerWasmKernels()).toBe(true);
-    registerLayers([InstanceNormalization]);
     const models = buildCycleGAN({ ...TINY, seed: 1 });
     const x = tf.tidy(() => tf.tanh(tf.randomNormal([2, 8, 8, 1], 0, 1, 'float32', 2)));
     for (const [name, model] of Object.entries(models)) {

@@ -4,3 +4,9 @@ export { gradientPenalty, type GradientPenaltyOptions } from './gradientPenalty.
 export { SpectralNormalization, spectralNormalization, type SpectralNormalizationArgs } from './SpectralNormalization.js';
 export { buildCycleGAN, type CycleGAN, type CycleGANConfig } from './buildCycleGAN.js';
 export { InstanceNormalization, instanceNormalization, type InstanceNormalizationArgs } from './InstanceNormalization.js';
+export { buildStyleGenerator, type StyleGenerator, type StyleGeneratorConfig } from './buildStyleGenerator.js';
+export { ModulatedConv2D, modulatedConv2d, type ModulatedConv2DArgs } from './ModulatedConv2D.js';
+export { NoiseInjection, noiseInjection, type NoiseInjectionArgs } from './NoiseInjection.js';
+export { PixelNormalization, pixelNormalization, type PixelNormalizationArgs } from './PixelNormalization.js';
+export { ConstantInput, constantInput, type ConstantInputArgs } from './ConstantInput.js';
+export { styleMix, meanStyle, type StyleMixOptions, type MeanStyleOptions } from './styleMix.js';

@@ -9,7 +9,11 @@ import { TokenEmbedding } from '../attention/TokenEmbedding.js';
 import { TransformerBlock } from '../attention/TransformerBlock.js';
 import { CausalConv1D } from '../audio/CausalConv1D.js';
 import { WaveNetBlock } from '../audio/WaveNetBlock.js';
+import { ConstantInput } from '../gan/ConstantInput.js';
 import { InstanceNormalization } from '../gan/InstanceNormalization.js';
+import { ModulatedConv2D } from '../gan/ModulatedConv2D.js';
+import { NoiseInjection } from '../gan/NoiseInjection.js';
+import { PixelNormalization } from '../gan/PixelNormalization.js';
 import { SpectralNormalization } from '../gan/SpectralNormalization.js';
 import { GaussianSample } from '../vae/GaussianSample.js';
 
@@ -35,6 +39,10 @@ const LIBRARY_LAYERS: readonly SerializableLayerClass[] = [
   WaveNetBlock,
   SpectralNormalization,
   InstanceNormalization,
+  ModulatedConv2D,
+  NoiseInjection,
+  PixelNormalization,
+  ConstantInput,
   GaussianSample,
 ];
 
