@@ -11,7 +11,7 @@ import { resolveInitializer, type Initializer, type InitializerName, type Initia
 import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import type { Kwargs, LayerArgs, Shape } from '../attention/_layerTypes.js';
 import { recomputed } from '../_internal/recompute.js';
-import { causalConv1dForward } from './_causalConv.js';
+import { causalConvColumns } from './_causalConv.js';
 
 /**
  * Arguments of {@link WaveNetBlock}.
@@ -220,10 +220,23 @@ export function waveNetBlockForward(
   dilation: number,
 ): { residual: tf.Tensor3D; skip: tf.Tensor3D } {
   const [b, t, r] = x.shape as [number, number, number];
-  let h: tf.Tensor = causalConv1dForward(x, w.dilatedKernel, w.dilatedBias, dilation); // [B, T, 2R]
-  if (c !== null && w.conditioningKernel !== null) h = tf.add(h, tf.expandDims(tf.matMul(c, w.conditioningKernel), 1)); // + [B, 1, 2R]
-  const [f, g] = tf.split(h, 2, 2); // [B, T, R] each
-  const z = tf.reshape(tf.mul(tf.tanh(f!), tf.sigmoid(g!)), [b * t, r]); // [B·T, R]
+  const k = w.dilatedKernel.shape[0]!;
+  // Filter and gate as two products with the halves of the kernel (small weight
+  // slices) rather than one product split after: no split or concat of the
+  // [B·T, 2R] activations, in either direction.
+  const cols = causalConvColumns(x, k, dilation); // [B·T, K·R]
+  const [kernelF, kernelG] = tf.split(tf.reshape(w.dilatedKernel, [k * r, 2 * r]), 2, 1); // [K·R, R] each
+  const [biasF, biasG] = tf.split(w.dilatedBias, 2); // [R] each
+  let f: tf.Tensor = tf.add(tf.matMul(cols, kernelF!), biasF!); // [B·T, R]
+  let g: tf.Tensor = tf.add(tf.matMul(cols, kernelG!), biasG!);
+  if (c !== null && w.conditioningKernel !== null) {
+    // + V c, per example: [B, 1, R] over time.
+    const [vF, vG] = tf.split(w.conditioningKernel, 2, 1); // [G, R] each
+    const perStep = (y: tf.Tensor, v: tf.Tensor) => tf.reshape(tf.add(tf.reshape(y, [b, t, r]), tf.expandDims(tf.matMul(c, v), 1)), [b * t, r]);
+    f = perStep(f, vF!);
+    g = perStep(g, vG!);
+  }
+  const z = tf.mul(tf.tanh(f), tf.sigmoid(g)); // [B·T, R]
   const residual = tf.add(x, tf.reshape(tf.add(tf.matMul(z, w.residualKernel), w.residualBias), [b, t, r])) as tf.Tensor3D;
   const s = w.skipKernel.shape[1]!;
   const skip = tf.reshape(tf.add(tf.matMul(z, w.skipKernel), w.skipBias), [b, t, s]) as tf.Tensor3D;

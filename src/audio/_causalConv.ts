@@ -16,14 +16,25 @@ import * as tf from '@tensorflow/tfjs-core';
  * @hidden
  */
 export function causalConv1dForward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null, dilation: number): tf.Tensor3D {
+  const [b, t] = x.shape as [number, number, number];
+  const [k, ci, co] = kernel.shape as [number, number, number];
+  let y: tf.Tensor = tf.matMul(causalConvColumns(x, k, dilation), tf.reshape(kernel, [k * ci, co])); // [B·T, Co]
+  if (bias !== null) y = tf.add(y, bias);
+  return tf.reshape(y, [b, t, co]);
+}
+
+/**
+ * The rows the causal convolution multiplies by its kernel: row `b·T + t` holds
+ * `x[b, t - (K-1)d], …, x[b, t - d], x[b, t]` (zeros before 0), tap by tap:
+ * `[B·T, K·Ci]`.
+ * @hidden
+ */
+export function causalConvColumns(x: tf.Tensor, k: number, dilation: number): tf.Tensor2D {
   const [b, t, ci] = x.shape as [number, number, number];
-  const [k, , co] = kernel.shape as [number, number, number];
   const pad = (k - 1) * dilation;
   const padded = pad > 0 ? tf.pad(x, [[0, 0], [pad, 0], [0, 0]]) : x; // [B, T + (K-1)d, Ci]
   const taps: tf.Tensor[] = [];
   for (let j = 0; j < k; j++) taps.push(k === 1 ? padded : tf.slice(padded, [0, j * dilation, 0], [b, t, ci])); // x[t - (K-1-j)d]
   const stacked = taps.length === 1 ? taps[0]! : tf.concat(taps, 2); // [B, T, K·Ci]
-  let y: tf.Tensor = tf.matMul(tf.reshape(stacked, [b * t, k * ci]), tf.reshape(kernel, [k * ci, co])); // [B·T, Co]
-  if (bias !== null) y = tf.add(y, bias);
-  return tf.reshape(y, [b, t, co]);
+  return tf.reshape(stacked, [b * t, k * ci]);
 }
