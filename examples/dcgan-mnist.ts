@@ -3,7 +3,7 @@
  *
  *   npx tsx examples/dcgan-mnist.ts [--backend cpu|wasm] [--steps 1200] [--batch-size 32]
  *       [--filters 32] [--latent-dim 64] [--sample-every 300] [--out out] [--seed 1]
- *       [--classifier cnn|mlp|none] [--conditional]
+ *       [--classifier cnn|mlp|none] [--conditional] [--auxiliary-classifier]
  *
  * Trains `buildDCGAN({ imageSize: 28, channels: 1 })` with `trainGAN`, writes a
  * grid of samples to `out/dcgan-mnist-step-N.png` every `--sample-every` steps,
@@ -12,7 +12,8 @@
  * samples an MNIST classifier recognises as digits. With `--conditional`, the
  * pair is conditioned on the digit (`numClasses: 10`): the grids show digits
  * 0–9 in columns, and the classifier measures how often a generated digit is
- * the one requested.
+ * the one requested. `--auxiliary-classifier` does the same with an AC-GAN
+ * discriminator (a class head instead of the projection).
  */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -46,9 +47,12 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'out' },
     seed: { type: 'string', default: '1' },
     conditional: { type: 'boolean', default: false },
+    'auxiliary-classifier': { type: 'boolean', default: false },
   },
 });
-const conditional = args.conditional === true;
+// An AC-GAN (Odena et al. 2017) is conditional too: its discriminator classifies instead of projecting.
+const auxiliaryClassifier = args['auxiliary-classifier'] === true;
+const conditional = args.conditional === true || auxiliaryClassifier;
 const steps = Number(args.steps);
 const batchSize = Number(args['batch-size']);
 const filters = Number(args.filters);
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
     discriminatorFilters: filters,
     seed,
     ...(conditional ? { numClasses: 10 } : {}),
+    ...(auxiliaryClassifier ? { auxiliaryClassifier: true } : {}),
   });
   log(`generator ${generator.countParams().toLocaleString('en')} parameters, discriminator ${discriminator.countParams().toLocaleString('en')}`);
 
