@@ -10,6 +10,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectAllClose, expectNoLeaks, runOn, useBackend } from './backends.js';
 import { registerWasmKernels, wasmKitProblem } from '../src/wasm/registerWasmKernels.js';
+import { conv2DGeometry } from '../src/wasm/_conv2DGeometry.js';
+import { conv2DBackpropFilterByConv } from '../src/wasm/_filterConv.js';
+import { conv2DBackpropInputByPhases, conv2DBackpropInputBySeparatePhases } from '../src/wasm/_phaseConv.js';
+import type { WasmBackendLike } from '../src/wasm/_wasmBackend.js';
 
 // Before any suite starts the backend, so that it runs its threaded build (the default).
 registerWasmKernels();
@@ -44,6 +48,33 @@ const CONV_CASES: ConvCase[] = [
   { x: [2, 7, 9, 3], k: [3, 2], co: 4, strides: [2, 1], pad: 'same' },
   { x: [5, 7, 9, 16], k: [1, 1], co: 1, strides: [2, 3], pad: 'valid' },
   { x: [1, 4, 4, 2], k: [5, 5], co: 2, strides: [1, 1], pad: 'same' }, // kernel larger than the image
+  // Channel counts that take the convolution routes (the filter gradient as a dilated
+  // convolution, the input gradient by phases): DCGAN-like, stride 1 with asymmetric
+  // padding, a kernel smaller than the stride, a 1×1 kernel, batch 1.
+  { x: [3, 10, 10, 8], k: [4, 4], co: 6, strides: [2, 2], pad: 'same' },
+  { x: [2, 6, 7, 8], k: [3, 3], co: 4, strides: [1, 1], pad: [[0, 0], [0, 2], [2, 1], [0, 0]] },
+  { x: [1, 8, 8, 8], k: [2, 2], co: 5, strides: [3, 3], pad: 'valid' },
+  { x: [1, 7, 7, 8], k: [1, 1], co: 8, strides: [2, 2], pad: 'valid' },
+  { x: [2, 9, 8, 9], k: [4, 2], co: 3, strides: [2, 2], pad: [[0, 0], [1, 2], [0, 0], [0, 0]] },
+  { x: [2, 9, 9, 8], k: [3, 3], co: 4, strides: [2, 2], pad: 'same' },
+];
+
+/**
+ * Geometries for the convolution routes taken regardless of their speed
+ * heuristics: phases with a kernel smaller than, equal to or a multiple of the
+ * stride, padding before of ceil(K/s)·s or more (no phase route), leftover rows under 'valid',
+ * kernel larger than the image, asymmetric padding, 1×1 kernels, batch 1, one channel.
+ */
+const ROUTE_CASES: ConvCase[] = [
+  { x: [1, 8, 8, 1], k: [2, 2], co: 3, strides: [3, 3], pad: 'valid' },
+  { x: [2, 9, 11, 2], k: [1, 1], co: 2, strides: [2, 3], pad: 'valid' },
+  { x: [1, 5, 6, 3], k: [3, 3], co: 2, strides: [1, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+  { x: [2, 7, 7, 2], k: [3, 3], co: 4, strides: [2, 2], pad: [[0, 0], [3, 3], [1, 0], [0, 0]] },
+  { x: [2, 7, 7, 2], k: [3, 3], co: 4, strides: [2, 2], pad: [[0, 0], [4, 0], [1, 0], [0, 0]] }, // no phase route
+  { x: [2, 13, 10, 3], k: [5, 3], co: 2, strides: [3, 2], pad: 'same' },
+  { x: [1, 3, 3, 2], k: [5, 5], co: 3, strides: [2, 2], pad: 'same' },
+  { x: [3, 11, 9, 1], k: [4, 4], co: 2, strides: [2, 2], pad: 'valid' },
+  { x: [1, 6, 6, 4], k: [6, 6], co: 1, strides: [1, 1], pad: 'valid' },
 ];
 
 interface TransposeCase {
@@ -101,6 +132,41 @@ describe('registerWasmKernels on wasm', () => {
       tf.grads((xi: tf.Tensor, f: tf.Tensor) => weightedSum(tf.conv2d(xi as tf.Tensor4D, f as tf.Tensor4D, strides, pad)))([a!, b!]),
     );
     await tf.setBackend('wasm');
+  });
+
+  it.each(ROUTE_CASES)('the convolution routes match cpu (forced): x $x, k $k, Co $co, strides $strides, pad $pad', async ({ x, k, co, strides, pad }) => {
+    const filterShape: [number, number, number, number] = [k[0], k[1], x[3], co];
+    const attrs = { strides, pad, dataFormat: 'NHWC' as const };
+    const info = tf.backend_util.computeConv2DInfo(x, filterShape, strides, 1, pad, undefined, false, 'channelsLast');
+    const dyShape = [x[0], info.outHeight, info.outWidth, co];
+    const input = tf.randomNormal(x, 0, 1, 'float32', 15);
+    const filter = tf.randomNormal(filterShape, 0, 1, 'float32', 16);
+    const dy = tf.randomNormal(dyShape, 0, 1, 'float32', 17);
+    const [dxCpu, dwCpu] = await runOn('cpu', [input, filter, dy], (a, f, d) => [
+      tf.engine().runKernel('Conv2DBackpropInput', { dy: d!, filter: f! }, { ...attrs, inputShape: x }) as tf.Tensor,
+      tf.engine().runKernel('Conv2DBackpropFilter', { x: a!, dy: d! }, { ...attrs, filterShape }) as tf.Tensor,
+    ]);
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as WasmBackendLike & { numDataIds(): number };
+    const g = conv2DGeometry('test', x, filterShape, attrs);
+    const [a, f, d] = [input, filter, dy].map((t) => tf.tensor(t.dataSync(), t.shape));
+    const ids = backend.numDataIds();
+    const dx = conv2DBackpropInputByPhases(backend, d!, f!, g, true);
+    const padBefore = typeof pad === 'object' ? [pad[1][0], pad[2][0]] : [info.padInfo.top, info.padInfo.left];
+    // No phase route where the padding before reaches the kernel's reach (it would need negative padding).
+    if (padBefore[0]! >= Math.ceil(k[0] / strides[0]) * strides[0] || padBefore[1]! >= Math.ceil(k[1] / strides[1]) * strides[1]) expect(dx).toBeNull();
+    else expectAllClose(tf.engine().makeTensorFromTensorInfo(dx!).dataSync() as Float32Array, dxCpu!);
+    // One convolution per phase: no route where a phase's own taps fall short of its padding.
+    const dxSeparate = conv2DBackpropInputBySeparatePhases(backend, d!, f!, g, true);
+    if (dxSeparate !== null) expectAllClose(tf.engine().makeTensorFromTensorInfo(dxSeparate).dataSync() as Float32Array, dxCpu!);
+    else expect(padBefore[0]! >= strides[0] || padBefore[1]! >= strides[1]).toBe(true);
+    const dw = conv2DBackpropFilterByConv(backend, a!, d!, g, true)!;
+    expectAllClose(tf.engine().makeTensorFromTensorInfo(dw).dataSync() as Float32Array, dwCpu!);
+    // Only the results were added.
+    const results = [dx, dxSeparate, dw].filter((r) => r !== null);
+    expect(backend.numDataIds()).toBe(ids + results.length);
+    tf.dispose([a!, f!, d!, input, filter, dy]);
+    for (const r of results) backend.disposeData(r.dataId);
   });
 
   it.each(TRANSPOSE_CASES)('conv2dTranspose forward and gradients match cpu: x $x → $output, k $k, stride $stride, pad $pad, $rounding', async ({ x, output, k, stride, pad, rounding }) => {

@@ -1,6 +1,7 @@
 // The filter gradient of a 2-D convolution for the wasm backend, which registers
-// none (tfjs#8474): im2col in a JS loop on the wasm heap, then one matmul that
-// the backend runs on XNNPACK.
+// none (tfjs#8474): where it pays, one dilated convolution on the backend's
+// XNNPACK Conv2D (_filterConv.ts); otherwise im2col in a JS loop on the wasm
+// heap, then one matmul that the backend runs on XNNPACK.
 //
 // Legend: N batch, H×W input size, OH×OW output size, Ci/Co channels, K×K kernel,
 // P = N·OH·OW.
@@ -8,6 +9,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { checkShape, conv2DGeometry, type Conv2DAttrs } from './_conv2DGeometry.js';
 import { im2col } from './_im2col.js';
 import { matMul, wasmKernel, type WasmBackendLike } from './_wasmBackend.js';
+import { conv2DBackpropFilterByConv } from './_filterConv.js';
 
 const KERNEL = 'Conv2DBackpropFilter';
 
@@ -16,7 +18,8 @@ const KERNEL = 'Conv2DBackpropFilter';
  * i.e. `colsᵀ [K·K·Ci, P] · dy [P, Co]` as one matmul of batch 1 with no
  * transposes (the backend's XNNPACK path). im2col writes `cols` tap by tap in
  * contiguous copies and the backend's Transpose turns it: faster than writing
- * colsᵀ directly, whose reads or writes are strided.
+ * colsᵀ directly, whose reads or writes are strided. Images of 8 channels or
+ * more go instead to one dilated convolution (see _filterConv.ts).
  * @hidden
  */
 export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }): tf.TensorInfo {
@@ -26,6 +29,8 @@ export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
   const g = conv2DGeometry(KERNEL, x.shape as [number, number, number, number], attrs.filterShape, attrs);
   checkShape(KERNEL, 'dy', dy.shape, [g.n, g.oh, g.ow, g.co]);
 
+  const byConv = conv2DBackpropFilterByConv(backend, x, dy, g);
+  if (byConv !== null) return byConv;
   const cols = backend.makeOutput([g.p, g.rows], 'float32'); // [P, K·K·Ci]
   // Views are taken after the allocation: a heap that grew detaches older views.
   im2col(g, backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(cols) as Float32Array);

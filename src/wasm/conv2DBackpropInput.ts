@@ -1,6 +1,8 @@
 // The input gradient of a 2-D convolution (also the forward pass of a transposed
-// convolution) for the wasm backend, whose own kernel is a scalar loop: one
-// matmul on XNNPACK, then col2im in a JS loop on the wasm heap.
+// convolution) for the wasm backend, whose own kernel is a scalar loop: where it
+// pays, stride-1 convolutions on the backend's XNNPACK Conv2D by the phase
+// decomposition (_phaseConv.ts: one per phase, or one for all phases);
+// otherwise one matmul on XNNPACK, then col2im in a JS loop on the wasm heap.
 //
 // Legend: N batch, H×W input size, OH×OW output size, Ci/Co channels, K×K kernel,
 // P = N·OH·OW.
@@ -8,10 +10,12 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { checkShape, conv2DGeometry, type Conv2DAttrs } from './_conv2DGeometry.js';
 import { col2imAdd } from './_im2col.js';
 import { matMul, wasmKernel, type WasmBackendLike } from './_wasmBackend.js';
+import { conv2DBackpropInputByPhases, conv2DBackpropInputBySeparatePhases } from './_phaseConv.js';
 
 const KERNEL = 'Conv2DBackpropInput';
 
 /**
+ * dx by phase convolutions where that is faster (see _phaseConv.ts), else
  * dx = col2im(dy [P, Co] · Wᵀ [Co, K·K·Ci]): each output position's row of
  * `cols` is added back onto the input pixels its kernel window covered.
  * @hidden
@@ -22,6 +26,8 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
   const attrs = args.attrs as unknown as Conv2DAttrs & { inputShape: [number, number, number, number] };
   const g = conv2DGeometry(KERNEL, attrs.inputShape, filter.shape as [number, number, number, number], attrs);
   checkShape(KERNEL, 'dy', dy.shape, [g.n, g.oh, g.ow, g.co]);
+  const byPhases = conv2DBackpropInputBySeparatePhases(backend, dy, filter, g) ?? conv2DBackpropInputByPhases(backend, dy, filter, g);
+  if (byPhases !== null) return byPhases;
   const { rows } = g;
 
   // Wᵀ on the backend's own Transpose: [K·K·Ci, Co] → [Co, K·K·Ci].

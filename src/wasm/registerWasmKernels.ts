@@ -74,8 +74,11 @@ export interface WasmKitOptions {
  *
  * TensorFlow.js 4.22's wasm backend has no `Conv2DBackpropFilter` kernel, so a
  * convolution's weights cannot be trained there, and its `Conv2DBackpropInput`
- * is a scalar loop. This registers both, built as im2col/col2im around one
- * matrix product that the backend runs on XNNPACK, and a block-copying `Tile`
+ * is a scalar loop. This registers both, run as the backend's own XNNPACK
+ * convolutions where that is faster (the input gradient split by stride phase
+ * into stride-1 convolutions; the filter gradient as one convolution dilated by
+ * the stride, batch and channels swapped), else as im2col/col2im around one
+ * XNNPACK matrix product; and a block-copying `Tile`
  * (batch norm's gradient tiles every step; the backend's own computes an index
  * per element). It also replaces `BatchMatMul`, whose stock kernel uses
  * XNNPACK only for untransposed products of batch 1 and a scalar loop for the
