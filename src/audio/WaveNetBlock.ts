@@ -157,7 +157,7 @@ export class WaveNetBlock extends tfl.layers.Layer {
 
   /**
    * The block as one recomputed op over `[x, c?, …weights]`: the forward pass
-   * keeps only `[residual | skip]`; the backward pass runs the block again.
+   * keeps only its inputs; the backward pass runs the block again.
    */
   private recomputedCall(x: tf.Tensor, c: tf.Tensor | null): tf.Tensor[] {
     const weights = this.blockWeights();
@@ -170,13 +170,16 @@ export class WaveNetBlock extends tfl.layers.Layer {
         w[k] = t[offset + i]!;
       });
       const { residual, skip } = waveNetBlockForward(w, t[0]!, c === null ? null : t[1]!, this.dilationRate);
-      return tf.concat([residual, skip], 2); // [B, T, R + S]
+      // One output for the custom gradient: both, flattened and end to end, so that
+      // joining them (and splitting their gradient) copies whole blocks.
+      return tf.concat([tf.reshape(residual, [-1]), tf.reshape(skip, [-1])]); // [B·T·R + B·T·S]
     };
     const op = recomputed(fused);
     return tf.tidy(() => {
-      const out = op(x, ...(c === null ? [] : [c]), ...keys.map((k) => weights[k]!)) as tf.Tensor; // [B, T, R + S]
-      const [residual, skip] = tf.split(out, [r, this.skipChannels], 2);
-      return [residual!, skip!];
+      const out = op(x, ...(c === null ? [] : [c]), ...keys.map((k) => weights[k]!)) as tf.Tensor; // [B·T·R + B·T·S]
+      const [b, t] = x.shape as [number, number, number];
+      const [residual, skip] = tf.split(out, [b * t * r, b * t * this.skipChannels]);
+      return [tf.reshape(residual!, [b, t, r]), tf.reshape(skip!, [b, t, this.skipChannels])];
     });
   }
 

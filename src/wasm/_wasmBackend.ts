@@ -10,6 +10,8 @@ export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): tf.backend_util.TypedArray;
   disposeData(dataId: tf.DataId, force?: boolean): boolean;
+  /** Counts one more tensor on `dataId` (the backend's Reshape shares data so). */
+  incRef?(dataId: tf.DataId): void;
 }
 
 /** @hidden */
@@ -51,4 +53,23 @@ export function matMul(backend: WasmBackendLike, a: tf.TensorInfo, b: tf.TensorI
     backend,
     attrs: { transposeA: false, transposeB: false },
   });
+}
+
+/**
+ * A float32 scalar on the wasm heap, for the backend's broadcasting kernels; the
+ * caller disposes it.
+ * @hidden
+ */
+export function scalarInfo(backend: WasmBackendLike, value: number): tf.TensorInfo {
+  const out = backend.makeOutput([], 'float32');
+  (backend.typedArrayFromHeap(out) as Float32Array)[0] = value;
+  return out;
+}
+
+/**
+ * Runs the wasm backend's own kernel `name`, for kernels composed of others.
+ * @hidden
+ */
+export function runWasm(name: string, backend: WasmBackendLike, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): tf.TensorInfo {
+  return wasmKernel(name)({ inputs, backend, attrs });
 }

@@ -10,8 +10,12 @@ import { keepOriginalKernel } from './_wasmBackend.js';
 import { batchMatMul } from './batchMatMul.js';
 import { conv2DBackpropFilter } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInput } from './conv2DBackpropInput.js';
+import { identity } from './identity.js';
+import { leakyRelu } from './leakyRelu.js';
 import { slice } from './slice.js';
-import { sum } from './sum.js';
+import { splitV } from './splitV.js';
+import { mean, sum } from './sum.js';
+import { tanh } from './tanh.js';
 import { tile } from './tile.js';
 import { unsortedSegmentSum } from './unsortedSegmentSum.js';
 
@@ -20,8 +24,13 @@ const KERNELS: readonly tf.KernelConfig[] = [
   { kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: batchMatMul as unknown as tf.KernelFunc },
   { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc },
   { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput as unknown as tf.KernelFunc },
+  { kernelName: 'Identity', backendName: 'wasm', kernelFunc: identity as unknown as tf.KernelFunc },
+  { kernelName: 'LeakyRelu', backendName: 'wasm', kernelFunc: leakyRelu as unknown as tf.KernelFunc },
+  { kernelName: 'Mean', backendName: 'wasm', kernelFunc: mean as unknown as tf.KernelFunc },
   { kernelName: 'Slice', backendName: 'wasm', kernelFunc: slice as unknown as tf.KernelFunc },
+  { kernelName: 'SplitV', backendName: 'wasm', kernelFunc: splitV as unknown as tf.KernelFunc },
   { kernelName: 'Sum', backendName: 'wasm', kernelFunc: sum as unknown as tf.KernelFunc },
+  { kernelName: 'Tanh', backendName: 'wasm', kernelFunc: tanh as unknown as tf.KernelFunc },
   { kernelName: 'Tile', backendName: 'wasm', kernelFunc: tile as unknown as tf.KernelFunc },
   { kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum as unknown as tf.KernelFunc },
 ];

@@ -10,6 +10,9 @@ import { wasmKernel, type WasmBackendLike } from './_wasmBackend.js';
 
 type NumericArray = Float32Array | Int32Array | Uint8Array;
 
+/** Runs shorter than this are copied element by element (a subarray view per run costs more). */
+const SHORT_RUN = 128;
+
 /**
  * `x[begin₀ : begin₀+size₀, …]`, as TensorFlow.js's Slice.
  * @hidden
@@ -39,7 +42,11 @@ export function slice(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; a
   for (let r = 0, at = 0; r < runs; r++, at += run) {
     let offset = b[k]! * strides[k]!;
     for (let d = 0; d < k; d++) offset += (b[d]! + index[d]!) * strides[d]!;
-    dst.set(src.subarray(offset, offset + run), at);
+    if (run < SHORT_RUN) {
+      for (let i = 0; i < run; i++) dst[at + i] = src[offset + i]!;
+    } else {
+      dst.set(src.subarray(offset, offset + run), at);
+    }
     for (let d = k - 1; d >= 0; d--) {
       if (++index[d]! < outer[d]!) break;
       index[d] = 0;

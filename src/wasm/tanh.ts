@@ -1,0 +1,29 @@
+// Tanh for the wasm backend. Its own kernel calls the C library's tanh element
+// by element, 37 ns each here (37 ms for [16,384, 64], a WaveNet layer's gate
+// at 4 × 4,096), while its Sigmoid runs XNNPACK's vectorised kernel at 1.3 ms.
+// So tanh x = 2 σ(2x) − 1, on the backend's Multiply, Sigmoid and Sub: 4 ms.
+// The identity costs some relative accuracy near 0 (an absolute error of at most
+// a few 1e-7, against 6e-8 for float32 itself); the result saturates to ±1
+// exactly, like the original.
+import type * as tf from '@tensorflow/tfjs-core';
+import { runWasm, scalarInfo, wasmKernel, type WasmBackendLike } from './_wasmBackend.js';
+
+/**
+ * `tanh(x)`, as `2 σ(2x) − 1`.
+ * @hidden
+ */
+export function tanh(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }): tf.TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  if (x.dtype !== 'float32') return wasmKernel('Tanh')(args);
+  const two = scalarInfo(backend, 2);
+  const one = scalarInfo(backend, 1);
+  const doubled = runWasm('Multiply', backend, { a: x, b: two });
+  const sigmoid = runWasm('Sigmoid', backend, { x: doubled });
+  backend.disposeData(doubled.dataId);
+  const scaled = runWasm('Multiply', backend, { a: sigmoid, b: two });
+  backend.disposeData(sigmoid.dataId);
+  const out = runWasm('Sub', backend, { a: scaled, b: one });
+  for (const t of [scaled, two, one]) backend.disposeData(t.dataId);
+  return out;
+}
