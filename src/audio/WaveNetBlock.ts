@@ -10,8 +10,7 @@ import { invalidField, ValueError } from '../_internal/errors.js';
 import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
 import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import type { Kwargs, LayerArgs, Shape } from '../attention/_layerTypes.js';
-import { recomputed } from '../_internal/recompute.js';
-import { causalConvColumns } from './_causalConv.js';
+import { waveNetBlockOp, type WaveNetBlockWeights } from './_waveNetBlockOp.js';
 
 /**
  * Arguments of {@link WaveNetBlock}.
@@ -35,8 +34,9 @@ export interface WaveNetBlockArgs extends LayerArgs {
    * Recompute the block's activations in the backward pass instead of keeping
    * them from the forward pass (gradient checkpointing, Chen et al. 2016): a
    * training step then holds only the block's inputs and outputs, at the cost
-   * of one more forward pass of the block. The gradient of a gradient through
-   * a recomputed block is not supported. Defaults to `false`.
+   * of computing the dilated convolution and the gate once more. Without it, a
+   * block keeps its convolution's columns and the gate's two activations (`3R`
+   * numbers per step for kernel size 2). Defaults to `false`.
    */
   recompute?: boolean;
 }
@@ -44,16 +44,6 @@ export interface WaveNetBlockArgs extends LayerArgs {
 const FN = 'WaveNetBlock';
 const ARG_KEYS = ['skipChannels', 'kernelSize', 'dilationRate', 'conditioningDim', 'kernelInitializer', 'seed', 'recompute', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights'] as const;
 
-/** The block's weights as tensors. @hidden */
-export interface WaveNetBlockWeights {
-  dilatedKernel: tf.Tensor; // [K, R, 2R]: filter half, then gate half
-  dilatedBias: tf.Tensor; // [2R]
-  conditioningKernel: tf.Tensor | null; // [G, 2R]
-  residualKernel: tf.Tensor; // [R, R]
-  residualBias: tf.Tensor; // [R]
-  skipKernel: tf.Tensor; // [R, S]
-  skipBias: tf.Tensor; // [S]
-}
 
 /**
  * A WaveNet residual block. Input `x` `[B, T, R]` (and, with
@@ -148,38 +138,9 @@ export class WaveNetBlock extends tfl.layers.Layer {
     if (this.conditioningDim !== null && c === null) {
       throw new ValueError(`${FN} '${this.name}': built with conditioningDim ${this.conditioningDim}; call it with [x, conditioning].`);
     }
-    if (this.recompute) return this.recomputedCall(x, c);
     return tf.tidy(() => {
-      const { residual, skip } = waveNetBlockForward(this.blockWeights(), x, c, this.dilationRate);
+      const { residual, skip } = waveNetBlockOp(this.blockWeights(), x, c, this.dilationRate, this.recompute);
       return [residual, skip];
-    });
-  }
-
-  /**
-   * The block as one recomputed op over `[x, c?, …weights]`: the forward pass
-   * keeps only its inputs; the backward pass runs the block again.
-   */
-  private recomputedCall(x: tf.Tensor, c: tf.Tensor | null): tf.Tensor[] {
-    const weights = this.blockWeights();
-    const keys = (Object.keys(weights) as (keyof WaveNetBlockWeights)[]).filter((k) => weights[k] !== null);
-    const r = x.shape[2]!;
-    const fused = (...t: tf.Tensor[]): tf.Tensor => {
-      const w = { ...weights, conditioningKernel: null } as WaveNetBlockWeights;
-      const offset = c === null ? 1 : 2;
-      keys.forEach((k, i) => {
-        w[k] = t[offset + i]!;
-      });
-      const { residual, skip } = waveNetBlockForward(w, t[0]!, c === null ? null : t[1]!, this.dilationRate);
-      // One output for the custom gradient: both, flattened and end to end, so that
-      // joining them (and splitting their gradient) copies whole blocks.
-      return tf.concat([tf.reshape(residual, [-1]), tf.reshape(skip, [-1])]); // [B·T·R + B·T·S]
-    };
-    const op = recomputed(fused);
-    return tf.tidy(() => {
-      const out = op(x, ...(c === null ? [] : [c]), ...keys.map((k) => weights[k]!)) as tf.Tensor; // [B·T·R + B·T·S]
-      const [b, t] = x.shape as [number, number, number];
-      const [residual, skip] = tf.split(out, [b * t * r, b * t * this.skipChannels]);
-      return [tf.reshape(residual!, [b, t, r]), tf.reshape(skip!, [b, t, this.skipChannels])];
     });
   }
 
@@ -210,40 +171,6 @@ export class WaveNetBlock extends tfl.layers.Layer {
     if (this.recompute) config['recompute'] = true;
     return { ...super.getConfig(), ...config };
   }
-}
-
-/**
- * The block on `x` `[B, T, R]` with optional conditioning `c` `[B, G]`.
- * @hidden
- */
-export function waveNetBlockForward(
-  w: WaveNetBlockWeights,
-  x: tf.Tensor,
-  c: tf.Tensor | null,
-  dilation: number,
-): { residual: tf.Tensor3D; skip: tf.Tensor3D } {
-  const [b, t, r] = x.shape as [number, number, number];
-  const k = w.dilatedKernel.shape[0]!;
-  // Filter and gate as two products with the halves of the kernel (small weight
-  // slices) rather than one product split after: no split or concat of the
-  // [B·T, 2R] activations, in either direction.
-  const cols = causalConvColumns(x, k, dilation); // [B·T, K·R]
-  const [kernelF, kernelG] = tf.split(tf.reshape(w.dilatedKernel, [k * r, 2 * r]), 2, 1); // [K·R, R] each
-  const [biasF, biasG] = tf.split(w.dilatedBias, 2); // [R] each
-  let f: tf.Tensor = tf.add(tf.matMul(cols, kernelF!), biasF!); // [B·T, R]
-  let g: tf.Tensor = tf.add(tf.matMul(cols, kernelG!), biasG!);
-  if (c !== null && w.conditioningKernel !== null) {
-    // + V c, per example: [B, 1, R] over time.
-    const [vF, vG] = tf.split(w.conditioningKernel, 2, 1); // [G, R] each
-    const perStep = (y: tf.Tensor, v: tf.Tensor) => tf.reshape(tf.add(tf.reshape(y, [b, t, r]), tf.expandDims(tf.matMul(c, v), 1)), [b * t, r]);
-    f = perStep(f, vF!);
-    g = perStep(g, vG!);
-  }
-  const z = tf.mul(tf.tanh(f), tf.sigmoid(g)); // [B·T, R]
-  const residual = tf.add(x, tf.reshape(tf.add(tf.matMul(z, w.residualKernel), w.residualBias), [b, t, r])) as tf.Tensor3D;
-  const s = w.skipKernel.shape[1]!;
-  const skip = tf.reshape(tf.add(tf.matMul(z, w.skipKernel), w.skipBias), [b, t, s]) as tf.Tensor3D;
-  return { residual, skip };
 }
 
 /**
