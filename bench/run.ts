@@ -104,12 +104,22 @@ async function dcganRunner(): Promise<Runner> {
   };
 }
 
-/** ms per step of `runner` on the current backend, after one warm-up step (kernel set-up, optimizer state). */
+/**
+ * ms per step of `runner` on the current backend, after one warm-up step (kernel
+ * set-up, optimizer state): the median of `reps` steps timed one by one, so that
+ * a step slowed by another process on the machine does not move the figure.
+ */
 async function stepMs(runner: Runner, reps: number): Promise<number> {
   await runner.run(1);
-  const t0 = performance.now();
-  await runner.run(reps);
-  return (performance.now() - t0) / reps;
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await runner.run(1);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const mid = times.length >> 1;
+  return times.length % 2 === 1 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
 }
 
 /** Where one step's time goes: kernel time by kernel, from tf.profile. */

@@ -25,6 +25,8 @@ const CASES: Case[] = [
   { x: [2, 6, 6, 16], k: 1, co: 8, stride: 1, pad: 'valid' },
   { x: [1, 7, 7, 2], k: 4, co: 3, stride: 2, pad: 1 },
   { x: [4, 14, 14, 16], k: 4, co: 32, stride: 2, pad: 'same' },
+  { x: [3, 7, 7, 4], k: 7, co: 5, stride: 1, pad: 'valid' }, // one window over the whole image (a DCGAN's last layer)
+  { x: [2, 4, 4, 3], k: 4, co: 2, stride: 2, pad: 'valid' }, // the same, strided
 ];
 
 describe('registerWasmKernels', () => {

@@ -26,14 +26,20 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
   const attrs = args.attrs as unknown as Conv2DAttrs & { inputShape: [number, number, number, number] };
   const g = conv2DGeometry(KERNEL, attrs.inputShape, filter.shape as [number, number, number, number], attrs);
   checkShape(KERNEL, 'dy', dy.shape, [g.n, g.oh, g.ow, g.co]);
-  const byPhases = conv2DBackpropInputBySeparatePhases(backend, dy, filter, g) ?? conv2DBackpropInputByPhases(backend, dy, filter, g);
-  if (byPhases !== null) return byPhases;
   const { rows } = g;
+  // One window covering the whole unpadded input (a transposed convolution from 1 × 1,
+  // or the gradient of a discriminator's last, image-sized convolution): dx is dy · Wᵀ.
+  const wholeWindow = g.oh === 1 && g.ow === 1 && g.kh === g.h && g.kw === g.w && g.padTop === 0 && g.padLeft === 0;
+  if (!wholeWindow) {
+    const byPhases = conv2DBackpropInputBySeparatePhases(backend, dy, filter, g) ?? conv2DBackpropInputByPhases(backend, dy, filter, g);
+    if (byPhases !== null) return byPhases;
+  }
 
   // Wᵀ on the backend's own Transpose: [K·K·Ci, Co] → [Co, K·K·Ci].
   const filterT = wasmKernel('Transpose')({ inputs: { x: { ...filter, shape: [rows, g.co] } }, backend, attrs: { perm: [1, 0] } });
   const cols = matMul(backend, dy, filterT, g.p, g.co, rows); // [1, P, K·K·Ci]
   backend.disposeData(filterT.dataId);
+  if (wholeWindow) return { ...cols, shape: [g.n, g.h, g.w, g.ci] }; // each pixel is in exactly one window
 
   const dx = backend.makeOutput([g.n, g.h, g.w, g.ci], 'float32'); // [N, H, W, Ci]
   // Views are taken after the last allocation: a heap that grew detaches older views.
