@@ -27,6 +27,8 @@ const CASES: Case[] = [
   { x: [4, 14, 14, 16], k: 4, co: 32, stride: 2, pad: 'same' },
   { x: [3, 7, 7, 4], k: 7, co: 5, stride: 1, pad: 'valid' }, // one window over the whole image (a DCGAN's last layer)
   { x: [2, 4, 4, 3], k: 4, co: 2, stride: 2, pad: 'valid' }, // the same, strided
+  { x: [2, 9, 9, 1], k: 3, co: 16, stride: 1, pad: 'same' }, // more output channels than columns (a first layer)
+  { x: [3, 10, 10, 1], k: 4, co: 12, stride: 2, pad: 'same' },
 ];
 
 describe('registerWasmKernels', () => {

@@ -35,8 +35,8 @@ export interface WaveNetBlockArgs extends LayerArgs {
    * them from the forward pass (gradient checkpointing, Chen et al. 2016): a
    * training step then holds only the block's inputs and outputs, at the cost
    * of computing the dilated convolution and the gate once more. Without it, a
-   * block keeps its convolution's columns and the gate's two activations (`3R`
-   * numbers per step for kernel size 2). Defaults to `false`.
+   * block keeps its convolution's columns and the gate's two activations
+   * (`(K + 2)·R` numbers per step). Defaults to `false`.
    */
   recompute?: boolean;
 }
@@ -51,6 +51,10 @@ const ARG_KEYS = ['skipChannels', 'kernelSize', 'dilationRate', 'conditioningDim
  * `[residual, skip]`: `x + W_r z` `[B, T, R]` and `W_s z` `[B, T, S]`, where
  * `z = tanh(f) ⊙ σ(g)` and `[f, g]` is a causal convolution of `x` with `2R`
  * outputs (plus `V c` for conditioning `c`).
+ *
+ * The dilated convolution and the gate are one op with a hand-written gradient
+ * that keeps only what it needs (see `recompute`); a gradient of a gradient
+ * through the block is not supported.
  *
  * `getWeights()` order: dilated kernel `[K, R, 2R]` (filter half first, gate
  * half second), dilated bias `[2R]`, conditioning kernel `[G, 2R]` (if any),

@@ -34,6 +34,18 @@ export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
   const cols = backend.makeOutput([g.p, g.rows], 'float32'); // [P, K·K·Ci]
   // Views are taken after the allocation: a heap that grew detaches older views.
   im2col(g, backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(cols) as Float32Array);
+  if (g.co > g.rows) {
+    // Fewer columns than output channels (a first layer: Ci = 1, 3 × 3 → 9): transpose
+    // dy and let XNNPACK pack `cols`, the narrower of the two, rather than the reverse
+    // (it packs its right operand at ≈ 10 ns an element). dWᵀ = dyᵀ · cols.
+    const dyT = wasmKernel('Transpose')({ inputs: { x: { ...dy, shape: [g.p, g.co] } }, backend, attrs: { perm: [1, 0] } }); // [Co, P]
+    const dwT = matMul(backend, dyT, cols, g.co, g.p, g.rows); // [1, Co, K·K·Ci]
+    backend.disposeData(dyT.dataId);
+    backend.disposeData(cols.dataId);
+    const dw = wasmKernel('Transpose')({ inputs: { x: { ...dwT, shape: [g.co, g.rows] } }, backend, attrs: { perm: [1, 0] } });
+    backend.disposeData(dwT.dataId);
+    return { ...dw, shape: [g.kh, g.kw, g.ci, g.co] };
+  }
   // colsᵀ on the backend's own Transpose, so the matmul below needs none.
   const colsT = wasmKernel('Transpose')({ inputs: { x: cols }, backend, attrs: { perm: [1, 0] } }); // [K·K·Ci, P]
   backend.disposeData(cols.dataId);

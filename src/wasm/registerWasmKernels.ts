@@ -97,7 +97,11 @@ export interface WasmKitOptions {
  * with the `LayerNorm` of `tfjs-generative/attention`), and `Sum` over
  * leading axes (bias and batch-norm gradients), which the stock kernel runs
  * after a full transposed copy, and a `Slice` that copies only the slice
- * (the stock one reads the whole input out of the heap first). And it adds `UnsortedSegmentSum` (tfjs#8082),
+ * (the stock one reads the whole input out of the heap first), and `SplitV`
+ * on that `Slice`; an `Identity` that shares the data (the stock one copies);
+ * `Tanh` as `2σ(2x) − 1` on the backend's XNNPACK sigmoid (the stock one calls
+ * the C library per element, ≈ 10× slower; absolute error below 3e-7);
+ * `LeakyRelu` as the backend's XNNPACK `Prelu`; `Mean` over leading axes like `Sum`. And it adds `UnsortedSegmentSum` (tfjs#8082),
  * the gradient of `gather`, so that `tf.layers.embedding` trains on wasm. Results match the cpu
  * backend (to float tolerance for the convolutions and matmuls, exactly for
  * Tile; tested on strides 1–3, `same`/`valid`/explicit padding, odd sizes,

@@ -8,6 +8,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { runWasm, scalarInfo, wasmKernel, type WasmBackendLike } from './_wasmBackend.js';
 
+/** Below this many elements, the backend's own kernel. */
+const SMALL = 1024;
+
 /**
  * `tanh(x)`, as `2 σ(2x) − 1`.
  * @hidden
@@ -15,7 +18,9 @@ import { runWasm, scalarInfo, wasmKernel, type WasmBackendLike } from './_wasmBa
 export function tanh(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const { x } = args.inputs as { x: tf.TensorInfo };
-  if (x.dtype !== 'float32') return wasmKernel('Tanh')(args);
+  // Small tensors (generation's single steps) keep the one-kernel original: four kernel
+  // calls cost more than 37 ns an element there.
+  if (x.dtype !== 'float32' || x.shape.reduce((p, d) => p * d, 1) < SMALL) return wasmKernel('Tanh')(args);
   const two = scalarInfo(backend, 2);
   const one = scalarInfo(backend, 1);
   const doubled = runWasm('Multiply', backend, { a: x, b: two });
