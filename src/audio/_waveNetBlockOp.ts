@@ -54,7 +54,8 @@ export function waveNetBlockOp(
 ): { residual: tf.Tensor3D; skip: tf.Tensor3D } {
   const [b, t, r] = x.shape as [number, number, number];
   const s = w.skipKernel.shape[1]!;
-  const z = gatedUnit(w, x, c, dilation, recompute); // [N, R]
+  // A named scope: profiles (tf.profile) list the op as WaveNetGate.
+  const z = tf.tidy('WaveNetGate', () => gatedUnit(w, x, c, dilation, recompute)); // [N, R]
   const residual = tf.add(x, tf.reshape(tf.fused.matMul({ a: z, b: w.residualKernel as tf.Tensor2D, bias: w.residualBias }), [b, t, r])) as tf.Tensor3D;
   const skip = tf.reshape(tf.fused.matMul({ a: z, b: w.skipKernel as tf.Tensor2D, bias: w.skipBias }), [b, t, s]) as tf.Tensor3D;
   return { residual, skip };
