@@ -73,3 +73,12 @@ export function scalarInfo(backend: WasmBackendLike, value: number): tf.TensorIn
 export function runWasm(name: string, backend: WasmBackendLike, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): tf.TensorInfo {
   return wasmKernel(name)({ inputs, backend, attrs });
 }
+
+/**
+ * `x` viewed as `[rows, cols]`, transposed to `[cols, rows]` on the wasm backend's
+ * own Transpose kernel; the caller disposes the result.
+ * @hidden
+ */
+export function transpose2D(backend: WasmBackendLike, x: tf.TensorInfo, rows: number, cols: number): tf.TensorInfo {
+  return runWasm('Transpose', backend, { x: { ...x, shape: [rows, cols] } }, { perm: [1, 0] });
+}

@@ -8,7 +8,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkShape, conv2DGeometry, type Conv2DAttrs } from './_conv2DGeometry.js';
 import { im2col } from './_im2col.js';
-import { matMul, wasmKernel, type WasmBackendLike } from './_wasmBackend.js';
+import { matMul, transpose2D, type WasmBackendLike } from './_wasmBackend.js';
 import { conv2DBackpropFilterByConv } from './_filterConv.js';
 
 const KERNEL = 'Conv2DBackpropFilter';
@@ -38,16 +38,16 @@ export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
     // Fewer columns than output channels (a first layer: Ci = 1, 3 × 3 → 9): transpose
     // dy and let XNNPACK pack `cols`, the narrower of the two, rather than the reverse
     // (it packs its right operand at ≈ 10 ns an element). dWᵀ = dyᵀ · cols.
-    const dyT = wasmKernel('Transpose')({ inputs: { x: { ...dy, shape: [g.p, g.co] } }, backend, attrs: { perm: [1, 0] } }); // [Co, P]
+    const dyT = transpose2D(backend, dy, g.p, g.co); // [Co, P]
     const dwT = matMul(backend, dyT, cols, g.co, g.p, g.rows); // [1, Co, K·K·Ci]
     backend.disposeData(dyT.dataId);
     backend.disposeData(cols.dataId);
-    const dw = wasmKernel('Transpose')({ inputs: { x: { ...dwT, shape: [g.co, g.rows] } }, backend, attrs: { perm: [1, 0] } });
+    const dw = transpose2D(backend, dwT, g.co, g.rows); // [K·K·Ci, Co]
     backend.disposeData(dwT.dataId);
     return { ...dw, shape: [g.kh, g.kw, g.ci, g.co] };
   }
   // colsᵀ on the backend's own Transpose, so the matmul below needs none.
-  const colsT = wasmKernel('Transpose')({ inputs: { x: cols }, backend, attrs: { perm: [1, 0] } }); // [K·K·Ci, P]
+  const colsT = transpose2D(backend, cols, g.p, g.rows); // [K·K·Ci, P]
   backend.disposeData(cols.dataId);
   const dw = matMul(backend, colsT, dy, g.rows, g.p, g.co); // [1, K·K·Ci, Co]
   backend.disposeData(colsT.dataId);

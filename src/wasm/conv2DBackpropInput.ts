@@ -9,7 +9,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkShape, conv2DGeometry, type Conv2DAttrs } from './_conv2DGeometry.js';
 import { col2imAdd } from './_im2col.js';
-import { matMul, wasmKernel, type WasmBackendLike } from './_wasmBackend.js';
+import { matMul, transpose2D, type WasmBackendLike } from './_wasmBackend.js';
 import { conv2DBackpropInputByPhases, conv2DBackpropInputBySeparatePhases } from './_phaseConv.js';
 
 const KERNEL = 'Conv2DBackpropInput';
@@ -36,7 +36,7 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
   }
 
   // Wᵀ on the backend's own Transpose: [K·K·Ci, Co] → [Co, K·K·Ci].
-  const filterT = wasmKernel('Transpose')({ inputs: { x: { ...filter, shape: [rows, g.co] } }, backend, attrs: { perm: [1, 0] } });
+  const filterT = transpose2D(backend, filter, rows, g.co);
   const cols = matMul(backend, dy, filterT, g.p, g.co, rows); // [1, P, K·K·Ci]
   backend.disposeData(filterT.dataId);
   if (wholeWindow) return { ...cols, shape: [g.n, g.h, g.w, g.ci] }; // each pixel is in exactly one window

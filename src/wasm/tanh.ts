@@ -5,7 +5,7 @@
 // The identity costs some relative accuracy near 0 (an absolute error of at most
 // a few 1e-7, against 6e-8 for float32 itself); the result saturates to ±1
 // exactly, like the original.
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { runWasm, scalarInfo, wasmKernel, type WasmBackendLike } from './_wasmBackend.js';
 
 /** Below this many elements, the backend's own kernel. */
@@ -20,7 +20,7 @@ export function tanh(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   const { x } = args.inputs as { x: tf.TensorInfo };
   // Small tensors (generation's single steps) keep the one-kernel original: four kernel
   // calls cost more than 37 ns an element there.
-  if (x.dtype !== 'float32' || x.shape.reduce((p, d) => p * d, 1) < SMALL) return wasmKernel('Tanh')(args);
+  if (x.dtype !== 'float32' || tf.util.sizeFromShape(x.shape) < SMALL) return wasmKernel('Tanh')(args);
   const two = scalarInfo(backend, 2);
   const one = scalarInfo(backend, 1);
   const doubled = runWasm('Multiply', backend, { a: x, b: two });
