@@ -9,6 +9,7 @@ export default defineConfig({
     'audio/index': 'src/audio/index.ts',
     'vae/index': 'src/vae/index.ts',
     'gan/index': 'src/gan/index.ts',
+    'layers/index': 'src/layers/index.ts',
     'losses/index': 'src/losses/index.ts',
     'training/index': 'src/training/index.ts',
     'sampling/index': 'src/sampling/index.ts',

@@ -9,7 +9,8 @@
  *
  * @packageDocumentation
  */
-export { NonFiniteLossError, NotImplementedError, ValueError } from './_internal/errors.js';
+export { NonFiniteLossError, NotImplementedError, ValueError } from './errors.js';
+export * from './layers/index.js';
 export * from './attention/index.js';
 export * from './audio/index.js';
 export * from './gan/index.js';

@@ -26,3 +26,13 @@ export function checkKnownKeys(
     }
   }
 }
+
+/**
+ * `{ [key]: value }` when `value` is defined, else `{}`: spreads an optional
+ * field into an object under `exactOptionalPropertyTypes`
+ * (`{ ...optional('seed', seed) }`).
+ * @hidden
+ */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

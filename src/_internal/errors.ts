@@ -1,49 +1,11 @@
 /**
- * Error classes thrown by tfjs-generative, and the one helper that formats
- * "who, which field, what was expected, what was received" messages.
+ * The one helper that formats "who, which field, what was expected, what was
+ * received" messages. The error classes themselves are public, in `src/errors.ts`;
+ * they are re-exported here so that internal code has one import for both.
  */
+import { ValueError } from '../errors.js';
 
-/**
- * Thrown when an argument, a config field or a tensor shape is invalid.
- *
- * Messages follow one pattern: `` fnName: invalid `field`: expected …, received …. ``
- *
- * @category Errors
- */
-export class ValueError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ValueError';
-  }
-}
-
-/**
- * Thrown when a requested feature is not implemented.
- *
- * @category Errors
- */
-export class NotImplementedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotImplementedError';
-  }
-}
-
-/**
- * Thrown by training loops when a loss becomes NaN or infinite. The message
- * names the step and the loss.
- *
- * @category Errors
- */
-export class NonFiniteLossError extends Error {
-  /** Zero-based step at which the non-finite loss appeared. */
-  readonly step: number;
-  constructor(message: string, step: number) {
-    super(message);
-    this.name = 'NonFiniteLossError';
-    this.step = step;
-  }
-}
+export { NonFiniteLossError, NotImplementedError, ValueError } from '../errors.js';
 
 /**
  * Formats a received value for an error message: arrays and shapes as

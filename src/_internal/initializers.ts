@@ -6,28 +6,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { invalidField } from './errors.js';
+import type { Initializer, InitializerName } from '../layers/types.js';
 
-/**
- * A tfjs-layers weight initializer, e.g. `tf.initializers.glorotUniform({})`.
- *
- * @category Layers
- */
-export type Initializer = ReturnType<typeof tfl.initializers.glorotUniform>;
-
-/**
- * Initializer names the library's layers accept (tfjs-layers' own names).
- *
- * @category Layers
- */
-export type InitializerName =
-  | 'glorotUniform'
-  | 'glorotNormal'
-  | 'heUniform'
-  | 'heNormal'
-  | 'leCunUniform'
-  | 'leCunNormal'
-  | 'zeros'
-  | 'ones';
+export type { Initializer, InitializerName } from '../layers/types.js';
 
 /** `{ className, config }`: how `getConfig` stores an initializer. @hidden */
 export interface SerializedInitializer {
@@ -107,4 +88,9 @@ export function resolveInitializer(
 /** @hidden */
 export function serializeInitializer(init: Initializer): SerializedInitializer {
   return { className: init.getClassName(), config: init.getConfig() };
+}
+
+/** N(0, 0.02), GPT-2's initializer for embeddings and kernels. @hidden */
+export function normal002(seed: number | undefined): Initializer {
+  return tfl.initializers.randomNormal(seed === undefined ? { mean: 0, stddev: 0.02 } : { mean: 0, stddev: 0.02, seed });
 }

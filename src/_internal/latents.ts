@@ -7,6 +7,13 @@ import { ValueError } from './errors.js';
 import { formatShape } from './validate.js';
 
 /**
+ * Names of the label-embedding layers of a conditional {@link buildDCGAN} pair;
+ * {@link classCountOf} reads the generator's to know the number of classes.
+ * @hidden
+ */
+export const LABEL_EMBEDDING = { generator: 'g_label_embedding', discriminator: 'd_label_embedding' } as const;
+
+/**
  * The latent size `Z` of a generator whose input is `[null, Z]` (and, for a
  * conditional generator, labels `[null, 1]`).
  * @hidden
@@ -30,10 +37,10 @@ export function latentDimOf(fn: string, generator: tfl.LayersModel): number {
  */
 export function classCountOf(fn: string, generator: tfl.LayersModel): number | null {
   if (generator.inputs.length === 1) return null;
-  const layer = generator.layers.find((l) => l.name === 'g_label_embedding');
+  const layer = generator.layers.find((l) => l.name === LABEL_EMBEDDING.generator);
   const count = (layer?.getConfig() as { vocabSize?: unknown } | undefined)?.vocabSize;
   if (typeof count !== 'number') {
-    throw new ValueError(`${fn}: a conditional generator needs a label embedding layer named 'g_label_embedding' (as buildDCGAN's) to know its number of classes.`);
+    throw new ValueError(`${fn}: a conditional generator needs a label embedding layer named '${LABEL_EMBEDDING.generator}' (as buildDCGAN's) to know its number of classes.`);
   }
   return count;
 }

@@ -96,3 +96,28 @@ export function checkShape(
     );
   }
 }
+
+/** @hidden */
+export function checkBoolean(fn: string, field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalidField(fn, field, 'a boolean', value);
+  return value;
+}
+
+/** An optional seed: `undefined`, or a non-negative integer. @hidden */
+export function checkOptionalSeed(fn: string, field: string, value: unknown): number | undefined {
+  return value === undefined ? undefined : checkNonNegativeInt(fn, field, value);
+}
+
+/** A rate in [0, 1), such as a dropout rate. @hidden */
+export function checkRate01(fn: string, field: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value < 1)) throw invalidField(fn, field, 'a number in [0, 1)', value);
+  return value;
+}
+
+/** @hidden */
+export function checkNonNegativeNumber(fn: string, field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw invalidField(fn, field, 'a non-negative finite number', value);
+  }
+  return value;
+}

@@ -16,7 +16,7 @@ import { seedSource, type SeedSource } from '../_internal/random.js';
 import { checkNonNegativeInt, checkPositiveInt, checkTensor, formatShape } from '../_internal/validate.js';
 import { keepMaskToAdditive, multiHeadAttentionForward } from './_attentionCore.js';
 import { addAttentionWeights, readAttentionWeights, type AttentionVariables } from './_attentionWeights.js';
-import type { Kwargs, LayerArgs, Shape } from './_layerTypes.js';
+import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
 import { checkBroadcast } from './scaledDotProductAttention.js';
 
 /**

@@ -7,8 +7,8 @@ import { checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
 import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
-import { normal002 } from './_initializers.js';
-import type { Kwargs, LayerArgs, Shape } from './_layerTypes.js';
+import { normal002 } from '../_internal/initializers.js';
+import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
 
 /**
  * Arguments of {@link PositionEmbedding}.

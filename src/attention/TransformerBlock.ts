@@ -11,8 +11,8 @@ import { seedSource, type SeedSource } from '../_internal/random.js';
 import { checkNonNegativeInt, checkOneOf, checkPositiveInt, checkPositiveNumber, formatShape } from '../_internal/validate.js';
 import { multiHeadAttentionForward, type KeyValueCache } from './_attentionCore.js';
 import { addAttentionWeights, readAttentionWeights, type AttentionVariables } from './_attentionWeights.js';
-import type { Kwargs, LayerArgs, Shape } from './_layerTypes.js';
-import { layerNormalize } from './_layerNorm.js';
+import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
+import { layerNormalize } from '../layers/layerNormalize.js';
 
 /**
  * Activations of the {@link TransformerBlock} MLP: `'gelu'` (exact, with erf,

@@ -12,7 +12,7 @@ import { trainLanguageModel } from '../training/trainLanguageModel.js';
 import { buildTransformerLM } from './buildTransformerLM.js';
 import { positionEmbedding } from './PositionEmbedding.js';
 import { sinusoidalPositionEncoding } from './sinusoidalPositionEncoding.js';
-import { tokenEmbedding } from './TokenEmbedding.js';
+import { tokenEmbedding } from '../layers/TokenEmbedding.js';
 import { transformerBlock, type TransformerBlock } from './TransformerBlock.js';
 
 interface BlockCase {

@@ -9,10 +9,10 @@ import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { weightSeed } from '../_internal/initializers.js';
 import { checkNonNegativeInt, checkOneOf, checkPositiveInt, checkPositiveNumber } from '../_internal/validate.js';
-import { normal002 } from './_initializers.js';
-import { layerNorm } from './LayerNorm.js';
+import { normal002 } from '../_internal/initializers.js';
+import { layerNorm } from '../layers/LayerNorm.js';
 import { positionEmbedding } from './PositionEmbedding.js';
-import { tokenEmbedding } from './TokenEmbedding.js';
+import { tokenEmbedding } from '../layers/TokenEmbedding.js';
 import { transformerBlock, type TransformerActivation, type TransformerBlock } from './TransformerBlock.js';
 
 /**

@@ -5,7 +5,6 @@ export {
   type MultiHeadAttentionArgs,
   type MultiHeadAttentionCallOptions,
 } from './MultiHeadAttention.js';
-export { LayerNorm, layerNorm, type LayerNormArgs } from './LayerNorm.js';
 export { PositionEmbedding, positionEmbedding, type PositionEmbeddingArgs } from './PositionEmbedding.js';
 export {
   scaledDotProductAttention,
@@ -13,12 +12,23 @@ export {
   type ScaledDotProductAttentionResult,
 } from './scaledDotProductAttention.js';
 export { sinusoidalPositionEncoding, type SinusoidalPositionEncodingOptions } from './sinusoidalPositionEncoding.js';
-export { TokenEmbedding, tokenEmbedding, type TokenEmbeddingArgs } from './TokenEmbedding.js';
 export {
   TransformerBlock,
   transformerBlock,
   type TransformerActivation,
   type TransformerBlockArgs,
 } from './TransformerBlock.js';
-export type { LayerArgs } from './_layerTypes.js';
-export type { Initializer, InitializerName } from '../_internal/initializers.js';
+// The generic layers and their types live in `tfjs-generative/layers`; they are
+// re-exported here so that imports from `tfjs-generative/attention` keep working.
+export {
+  LayerNorm,
+  layerNorm,
+  TokenEmbedding,
+  tokenEmbedding,
+  type Initializer,
+  type InitializerName,
+  type LayerArgs,
+  type LayerNormArgs,
+  type TokenEmbeddingArgs,
+} from '../layers/index.js';
+export { NonFiniteLossError, NotImplementedError, ValueError } from '../errors.js';

@@ -7,7 +7,7 @@ import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { weightSeed } from '../_internal/initializers.js';
 import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
-import { tokenEmbedding } from '../attention/TokenEmbedding.js';
+import { tokenEmbedding } from '../layers/TokenEmbedding.js';
 import { waveNetBlock } from './WaveNetBlock.js';
 
 /**

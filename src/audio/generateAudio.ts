@@ -9,9 +9,9 @@ import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { seedSource } from '../_internal/random.js';
 import { checkNonNegativeInt, checkOneOf } from '../_internal/validate.js';
-import { drawFromLogits } from '../sampling/_drawFromLogits.js';
-import { muLawDecodeValue, muLawEncodeValue } from './_muLaw.js';
-import { waveNetArrays, waveNetParts, type WaveNetArrays, type WaveNetParts } from './_waveNetParts.js';
+import { drawFromLogits } from '../_internal/drawFromLogits.js';
+import { muLawDecodeValue, muLawEncodeValue } from './waveNetParts.js';
+import { waveNetArrays, waveNetParts, type WaveNetArrays, type WaveNetParts } from './waveNetParts.js';
 
 /**
  * Options of {@link generateAudio}.

@@ -7,3 +7,4 @@ export { generateAudio, type GenerateAudioOptions, type GenerateAudioResult } fr
 export { muLawDecode, muLawEncode, type MuLawOptions } from './muLawEncode.js';
 export { dequantize, quantize, type QuantizeOptions } from './quantize.js';
 export { WaveNetBlock, waveNetBlock, type WaveNetBlockArgs } from './WaveNetBlock.js';
+export { NonFiniteLossError, NotImplementedError, ValueError } from '../errors.js';

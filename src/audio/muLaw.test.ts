@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { muLawDecodeValue, muLawEncodeValue } from './_muLaw.js';
+import { muLawDecodeValue, muLawEncodeValue } from './waveNetParts.js';
 import { audioWindows } from './audioWindows.js';
 import { muLawDecode, muLawEncode } from './muLawEncode.js';
 import { dequantize, quantize } from './quantize.js';

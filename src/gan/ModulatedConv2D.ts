@@ -10,7 +10,7 @@ import { checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
 import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
-import type { Kwargs, LayerArgs, Shape } from '../attention/_layerTypes.js';
+import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
 
 /**
  * Arguments of {@link ModulatedConv2D}.

@@ -8,7 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { checkKnownKeys } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
 import { checkPositiveNumber } from '../_internal/validate.js';
-import type { Kwargs, LayerArgs, Shape } from '../attention/_layerTypes.js';
+import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
 
 /**
  * Arguments of {@link PixelNormalization}.

@@ -6,10 +6,11 @@
 // Legend: B batch, Z latent size, S image size, C channels.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
-import { layerNorm } from '../attention/LayerNorm.js';
-import { tokenEmbedding } from '../attention/TokenEmbedding.js';
+import { layerNorm } from '../layers/LayerNorm.js';
+import { tokenEmbedding } from '../layers/TokenEmbedding.js';
 import { checkKnownKeys, checkConfigObject } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
+import { LABEL_EMBEDDING } from '../_internal/latents.js';
 
 /**
  * Configuration of {@link buildDCGAN}. Every field is optional.
@@ -158,9 +159,6 @@ export function buildDCGAN(config: DCGANConfig = {}): DCGAN {
     discriminator: buildDiscriminator(imageSize, channels, ndf, startSize, upsamplings, init, numClasses, auxiliary, dNorm, seed),
   };
 }
-
-/** Names of the label embeddings of a conditional pair (trainGAN reads the class count from them). @hidden */
-export const LABEL_EMBEDDING = { generator: 'g_label_embedding', discriminator: 'd_label_embedding' } as const;
 
 function isPowerOfTwo(n: number): boolean {
   return (n & (n - 1)) === 0;

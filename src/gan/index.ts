@@ -1,6 +1,7 @@
 export { buildDCGAN, type DCGAN, type DCGANConfig } from './buildDCGAN.js';
 export { sampleGAN, type SampleGANOptions } from './sampleGAN.js';
-export { gradientPenalty, type GradientPenaltyOptions } from './gradientPenalty.js';
+// `gradientPenalty` is a loss term and lives in `tfjs-generative/losses`; kept here so existing imports work.
+export { gradientPenalty, type GradientPenaltyOptions } from '../losses/gradientPenalty.js';
 export { SpectralNormalization, spectralNormalization, type SpectralNormalizationArgs } from './SpectralNormalization.js';
 export { buildCycleGAN, type CycleGAN, type CycleGANConfig } from './buildCycleGAN.js';
 export { InstanceNormalization, instanceNormalization, type InstanceNormalizationArgs } from './InstanceNormalization.js';
@@ -10,3 +11,4 @@ export { NoiseInjection, noiseInjection, type NoiseInjectionArgs } from './Noise
 export { PixelNormalization, pixelNormalization, type PixelNormalizationArgs } from './PixelNormalization.js';
 export { ConstantInput, constantInput, type ConstantInputArgs } from './ConstantInput.js';
 export { styleMix, meanStyle, type StyleMixOptions, type MeanStyleOptions } from './styleMix.js';
+export { NonFiniteLossError, NotImplementedError, ValueError } from '../errors.js';

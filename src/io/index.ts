@@ -5,3 +5,4 @@ export { loadModel } from './loadModel.js';
 export { registerLayers, type SerializableLayerClass } from './registerLayers.js';
 export { saveModel } from './saveModel.js';
 export type { RGBAImage } from './types.js';
+export { NonFiniteLossError, NotImplementedError, ValueError } from '../errors.js';

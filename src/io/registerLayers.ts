@@ -2,10 +2,10 @@
 // Nothing registers at module load (that would defeat tree shaking); call
 // registerLayers(), or import 'tfjs-generative/register' once.
 import * as tf from '@tensorflow/tfjs-core';
-import { LayerNorm } from '../attention/LayerNorm.js';
+import { LayerNorm } from '../layers/LayerNorm.js';
 import { MultiHeadAttention } from '../attention/MultiHeadAttention.js';
 import { PositionEmbedding } from '../attention/PositionEmbedding.js';
-import { TokenEmbedding } from '../attention/TokenEmbedding.js';
+import { TokenEmbedding } from '../layers/TokenEmbedding.js';
 import { TransformerBlock } from '../attention/TransformerBlock.js';
 import { CausalConv1D } from '../audio/CausalConv1D.js';
 import { WaveNetBlock } from '../audio/WaveNetBlock.js';

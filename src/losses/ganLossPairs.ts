@@ -2,7 +2,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { invalidField } from '../_internal/errors.js';
-import { gradientPenalty } from '../gan/gradientPenalty.js';
+import { gradientPenalty } from './gradientPenalty.js';
 import { hingeDiscriminatorLoss } from './hingeDiscriminatorLoss.js';
 import { hingeGeneratorLoss } from './hingeGeneratorLoss.js';
 import { leastSquaresDiscriminatorLoss } from './leastSquaresDiscriminatorLoss.js';

@@ -1,3 +1,4 @@
+export { gradientPenalty, type GradientPenaltyOptions } from './gradientPenalty.js';
 export { ganLossPair, type DiscriminatorPenaltyFn, type GANLossName, type GANLossPair } from './ganLossPairs.js';
 export { hingeDiscriminatorLoss } from './hingeDiscriminatorLoss.js';
 export { hingeGeneratorLoss } from './hingeGeneratorLoss.js';
@@ -19,3 +20,4 @@ export { gaussianNegLogLikelihood, type GaussianNegLogLikelihoodOptions } from '
 export { klDivergence } from './klDivergence.js';
 export { cycleConsistencyLoss } from './cycleConsistencyLoss.js';
 export { identityLoss } from './identityLoss.js';
+export { NonFiniteLossError, NotImplementedError, ValueError } from '../errors.js';

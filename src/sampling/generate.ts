@@ -8,8 +8,7 @@ import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { seedSource } from '../_internal/random.js';
 import { checkLayersModel, checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
-import type { KeyValueCache } from '../attention/_attentionCore.js';
-import { languageModelParts, languageModelStep } from '../attention/_languageModelParts.js';
+import { languageModelParts, languageModelStep, type KeyValueCache } from '../attention/languageModelParts.js';
 import { resolveSampling, sampleRows } from './sampleLogits.js';
 
 /**

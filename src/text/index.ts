@@ -1,3 +1,4 @@
 export { byteTokenizer, type ByteStreamDecoder, type ByteTokenizer } from './byteTokenizer.js';
 export { charTokenizer, type CharTokenizer } from './charTokenizer.js';
 export type { Tokenizer } from './types.js';
+export { NonFiniteLossError, NotImplementedError, ValueError } from '../errors.js';

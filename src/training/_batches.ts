@@ -10,22 +10,6 @@ import { describeValue, ValueError } from '../_internal/errors.js';
 import { shuffledIndices, type SeedSource } from '../_internal/random.js';
 import { formatShape } from '../_internal/validate.js';
 
-/**
- * Training data: a tensor of examples `[N, …]` (shuffled and cut into
- * batches), an array of tensors (batches `[B, …]`, or single examples `[…]`
- * that are stacked), or a sync or async iterable of batches `[B, …]`
- * (for example a generator, or a `tf.data.Dataset` iterator wrapper). Tensors
- * yielded by an iterable are disposed after use, as `tf.data` does; tensors
- * passed directly or in an array stay the caller's.
- *
- * @category Training
- */
-export type TrainingData =
-  | tf.Tensor
-  | readonly tf.Tensor[]
-  | Iterable<tf.Tensor>
-  | AsyncIterable<tf.Tensor>;
-
 /** @hidden */
 export interface Batch {
   readonly x: tf.Tensor;

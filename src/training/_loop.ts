@@ -4,17 +4,7 @@
  */
 import { NonFiniteLossError, ValueError } from '../_internal/errors.js';
 import { checkPositiveInt } from '../_internal/validate.js';
-
-/**
- * Why a training loop returned.
- * - `'completed'`: the requested epochs or steps ran.
- * - `'aborted'`: the `signal` was aborted; the models keep the weights of the
- *   last completed step.
- * - `'data-exhausted'`: a one-shot iterable ran out before `steps` were done.
- *
- * @category Training
- */
-export type StopReason = 'completed' | 'aborted' | 'data-exhausted';
+import type { StopReason } from './types.js';
 
 /** @hidden */
 export interface Schedule {

@@ -9,8 +9,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { seedSource } from '../_internal/random.js';
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
-import { checkFiniteLosses, type StopReason } from './_loop.js';
+import { checkFiniteLosses } from './_loop.js';
 import { windowBatch } from './_tokens.js';
+import type { StopReason } from './types.js';
 
 /** @hidden */
 export interface NextTokenOptions {

@@ -8,14 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { checkLayersModel, checkPositiveInt } from '../_internal/validate.js';
-import { languageModelParts } from '../attention/_languageModelParts.js';
+import { languageModelParts } from '../attention/languageModelParts.js';
 
-/**
- * A stream of token ids: an array, a typed array, or a 1-D tensor.
- *
- * @category Training
- */
-export type TokenStream = readonly number[] | Int32Array | Uint16Array | Uint8Array | tf.Tensor1D;
 
 /** Validates `tokens` (integers in [0, V)) and copies them to an Int32Array. @hidden */
 export async function tokenArray(fn: string, tokens: unknown, vocabSize: number, minLength: number): Promise<Int32Array> {

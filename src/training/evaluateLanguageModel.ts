@@ -6,7 +6,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { checkPositiveInt } from '../_internal/validate.js';
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
-import { modelGeometry, tokenArray, windowBatch, type TokenStream } from './_tokens.js';
+import { modelGeometry, tokenArray, windowBatch } from './_tokens.js';
+import type { TokenStream } from './types.js';
 
 /**
  * Options of {@link evaluateLanguageModel}.

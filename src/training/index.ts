@@ -1,5 +1,4 @@
-export type { TrainingData } from './_batches.js';
-export type { StopReason } from './_loop.js';
+export type { StopReason, TokenStream, TrainingData } from './types.js';
 export {
   trainGAN,
   type GANEpochInfo,
@@ -20,7 +19,6 @@ export {
   type TrainLanguageModelOptions,
   type TrainLanguageModelResult,
 } from './trainLanguageModel.js';
-export type { TokenStream } from './_tokens.js';
 export { trainWaveNet, type TrainWaveNetOptions, type TrainWaveNetResult, type WaveNetStepInfo } from './trainWaveNet.js';
 export {
   trainVAE,
@@ -40,3 +38,4 @@ export {
   type TrainCycleGANOptions,
   type TrainCycleGANResult,
 } from './trainCycleGAN.js';
+export { NonFiniteLossError, NotImplementedError, ValueError } from '../errors.js';

@@ -17,9 +17,10 @@ import { cycleConsistencyLoss } from '../losses/cycleConsistencyLoss.js';
 import { identityLoss } from '../losses/identityLoss.js';
 import { leastSquaresDiscriminatorLoss } from '../losses/leastSquaresDiscriminatorLoss.js';
 import { leastSquaresGeneratorLoss } from '../losses/leastSquaresGeneratorLoss.js';
-import { batchSource, type Batch, type TrainingData } from './_batches.js';
+import { batchSource, type Batch } from './_batches.js';
 import { imagePool } from './_imagePool.js';
-import { checkFiniteLosses, resolveSchedule, runEpochs, type EpochLoopResult, type StopReason } from './_loop.js';
+import { checkFiniteLosses, resolveSchedule, runEpochs, type EpochLoopResult } from './_loop.js';
+import type { StopReason, TrainingData } from './types.js';
 
 /**
  * What {@link trainCycleGAN} reports after each step (one generator update,

@@ -12,8 +12,9 @@ import { seedSource } from '../_internal/random.js';
 import { checkLayersModel, checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { ganLossPair, type GANLossName, type GANLossPair } from '../losses/ganLossPairs.js';
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
-import { batchSource, type TrainingData } from './_batches.js';
-import { checkFiniteLosses, resolveSchedule, runEpochs, type EpochLoopResult, type StopReason } from './_loop.js';
+import { batchSource } from './_batches.js';
+import { checkFiniteLosses, resolveSchedule, runEpochs, type EpochLoopResult } from './_loop.js';
+import type { StopReason, TrainingData } from './types.js';
 
 /**
  * What {@link trainGAN} reports after each generator step.

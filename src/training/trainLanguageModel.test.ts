@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { NonFiniteLossError } from '../_internal/errors.js';
 import { buildTransformerLM } from '../attention/buildTransformerLM.js';
-import { tokenEmbedding } from '../attention/TokenEmbedding.js';
+import { tokenEmbedding } from '../layers/TokenEmbedding.js';
 import { evaluateLanguageModel } from './evaluateLanguageModel.js';
 import { trainLanguageModel } from './trainLanguageModel.js';
 

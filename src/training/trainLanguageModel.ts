@@ -7,9 +7,9 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
 import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
-import type { StopReason } from './_loop.js';
 import { trainNextToken } from './_nextToken.js';
-import { modelGeometry, tokenArray, type TokenStream } from './_tokens.js';
+import { modelGeometry, tokenArray } from './_tokens.js';
+import type { StopReason, TokenStream } from './types.js';
 
 /**
  * What {@link trainLanguageModel} reports after each step.

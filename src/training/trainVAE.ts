@@ -10,10 +10,11 @@ import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { seedSource } from '../_internal/random.js';
 import { checkFiniteNumber, checkNonNegativeInt, checkPositiveInt, checkTensor, formatShape } from '../_internal/validate.js';
-import { checkExamples, elboTerms, oneHotLabels, resolveLabels, resolveVAE, type VAEParts } from '../vae/_vaeParts.js';
+import { checkExamples, elboTerms, oneHotLabels, resolveLabels, resolveVAE, type VAEParts } from '../vae/vaeParts.js';
 import type { VAEModels } from '../vae/types.js';
-import { batchSource, type TrainingData } from './_batches.js';
-import { checkFiniteLosses, resolveSchedule, runEpochs, type EpochLoopResult, type StopReason } from './_loop.js';
+import { batchSource } from './_batches.js';
+import { checkFiniteLosses, resolveSchedule, runEpochs, type EpochLoopResult } from './_loop.js';
+import type { StopReason, TrainingData } from './types.js';
 
 /**
  * Training data of {@link trainVAE}: examples alone (any {@link TrainingData}

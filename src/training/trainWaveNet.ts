@@ -8,11 +8,11 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
-import { muLawEncodeValue } from '../audio/_muLaw.js';
-import { waveNetParts } from '../audio/_waveNetParts.js';
-import type { StopReason } from './_loop.js';
+import { muLawEncodeValue } from '../audio/waveNetParts.js';
+import { waveNetParts } from '../audio/waveNetParts.js';
 import type { LanguageModelHistory } from './trainLanguageModel.js';
 import { trainNextToken } from './_nextToken.js';
+import type { StopReason } from './types.js';
 
 /**
  * What {@link trainWaveNet} reports after each step.

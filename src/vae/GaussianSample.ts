@@ -9,7 +9,7 @@ import { checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { seedSource, type SeedSource } from '../_internal/random.js';
 import { checkNonNegativeInt, formatShape } from '../_internal/validate.js';
-import type { Kwargs, LayerArgs, Shape } from '../attention/_layerTypes.js';
+import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
 import { checkMeanLogVar, reparameterize } from './reparameterize.js';
 
 /**

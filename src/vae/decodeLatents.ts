@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { checkOneOf, checkPositiveInt, checkShape, checkTensor } from '../_internal/validate.js';
-import { oneHotLabels, resolveLabels, resolveVAE } from './_vaeParts.js';
+import { oneHotLabels, resolveLabels, resolveVAE } from './vaeParts.js';
 import type { VAEModels } from './types.js';
 
 /**

@@ -8,7 +8,7 @@ import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { weightSeed } from '../_internal/initializers.js';
 import { seedSource } from '../_internal/random.js';
 import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
-import { checkExamples, decode, encode, negLogLikelihood, oneHotLabels, resolveLabels, resolveVAE } from './_vaeParts.js';
+import { checkExamples, decode, encode, negLogLikelihood, oneHotLabels, resolveLabels, resolveVAE } from './vaeParts.js';
 import type { VAEModels } from './types.js';
 
 /**

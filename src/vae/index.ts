@@ -7,3 +7,4 @@ export { importanceWeightedBound, type ImportanceWeightedBoundOptions } from './
 export { latentGrid, type LatentGridOptions } from './latentGrid.js';
 export { reparameterize, type ReparameterizeOptions } from './reparameterize.js';
 export type { VAE, VAECommonConfig, VAEModels } from './types.js';
+export { NonFiniteLossError, NotImplementedError, ValueError } from '../errors.js';

@@ -8,7 +8,7 @@ import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { checkOneOf, checkPositiveInt, checkPositiveNumber } from '../_internal/validate.js';
 import { decodeLatents } from './decodeLatents.js';
-import { resolveVAE } from './_vaeParts.js';
+import { resolveVAE } from './vaeParts.js';
 import type { VAEModels } from './types.js';
 
 /**

@@ -9,8 +9,11 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { KeyValueCache } from './_attentionCore.js';
 import { LM_LAYER_NAMES } from './buildTransformerLM.js';
 import { PositionEmbedding } from './PositionEmbedding.js';
-import { TokenEmbedding } from './TokenEmbedding.js';
+import { TokenEmbedding } from '../layers/TokenEmbedding.js';
 import { TransformerBlock } from './TransformerBlock.js';
+
+/** The key/value cache of one attention layer, as the cached forward pass reads and extends it. @hidden */
+export type { KeyValueCache };
 
 /** @hidden */
 export interface LanguageModelParts {

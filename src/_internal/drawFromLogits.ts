@@ -1,5 +1,5 @@
 /** A categorical draw from logits held in a plain array (sample-by-sample loops). */
-import type { SeedSource } from '../_internal/random.js';
+import type { SeedSource } from './random.js';
 
 /**
  * Draws an index from `softmax(logits / temperature)` with one uniform number

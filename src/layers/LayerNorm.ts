@@ -6,8 +6,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { checkPositiveNumber, formatShape } from '../_internal/validate.js';
-import { layerNormalize } from './_layerNorm.js';
-import type { Kwargs, LayerArgs, Shape } from './_layerTypes.js';
+import { layerNormalize } from './layerNormalize.js';
+import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
 
 /**
  * Arguments of {@link LayerNorm}.

@@ -1,0 +1,38 @@
+/**
+ * Public types of the training loops: the data they take and why they stop.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Training data: a tensor of examples `[N, …]` (shuffled and cut into
+ * batches), an array of tensors (batches `[B, …]`, or single examples `[…]`
+ * that are stacked), or a sync or async iterable of batches `[B, …]`
+ * (for example a generator, or a `tf.data.Dataset` iterator wrapper). Tensors
+ * yielded by an iterable are disposed after use, as `tf.data` does; tensors
+ * passed directly or in an array stay the caller's.
+ *
+ * @category Training
+ */
+export type TrainingData =
+  | tf.Tensor
+  | readonly tf.Tensor[]
+  | Iterable<tf.Tensor>
+  | AsyncIterable<tf.Tensor>;
+
+/**
+ * Why a training loop returned.
+ * - `'completed'`: the requested epochs or steps ran.
+ * - `'aborted'`: the `signal` was aborted; the models keep the weights of the
+ *   last completed step.
+ * - `'data-exhausted'`: a one-shot iterable ran out before `steps` were done.
+ *
+ * @category Training
+ */
+export type StopReason = 'completed' | 'aborted' | 'data-exhausted';
+
+/**
+ * A stream of token ids: an array, a typed array, or a 1-D tensor.
+ *
+ * @category Training
+ */
+export type TokenStream = readonly number[] | Int32Array | Uint16Array | Uint8Array | tf.Tensor1D;
