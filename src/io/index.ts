@@ -6,3 +6,7 @@ export { registerLayers, type SerializableLayerClass } from './registerLayers.js
 export { saveModel } from './saveModel.js';
 export type { RGBAImage } from './types.js';
 export { NonFiniteLossError, NotImplementedError, ValueError } from '../errors.js';
+export { openSafetensors, type SafetensorsFile } from './openSafetensors.js';
+export { readSafetensors, type ReadSafetensorsOptions, type SafetensorsContents } from './readSafetensors.js';
+export { writeSafetensors } from './writeSafetensors.js';
+export type { SafetensorsDType, SafetensorsEntry } from './_safetensorsFormat.js';
