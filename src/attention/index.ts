@@ -32,3 +32,5 @@ export {
   type TokenEmbeddingArgs,
 } from '../layers/index.js';
 export { NonFiniteLossError, NotImplementedError, ValueError } from '../errors.js';
+export { loadGPT2, type LoadGPT2Options } from './loadGPT2.js';
+export { exportGPT2, type ExportGPT2Options } from './exportGPT2.js';
