@@ -1,4 +1,4 @@
-"""Writes tiny GPT-2 checkpoints in Hugging Face's exact safetensors layout, and
+"""Writes tiny GPT-2 and nanoGPT checkpoints in Hugging Face's exact safetensors layout, and
 what PyTorch computes with them, for src/attention/gpt2.test.ts.
 
 The model is GPT2LMHeadModel's mathematics written out in PyTorch (transformers is
@@ -6,10 +6,14 @@ not packaged for this machine): learned token and position embeddings, pre-norm
 blocks (LayerNorm eps 1e-5, Conv1D weights stored [in, out], fused c_attn, causal
 softmax attention scaled by 1/sqrt(head size), tanh-approximate GELU), a final
 LayerNorm, and the output tied to the token embedding. Weights are random.
+nanoGPT's GPT is the same model with exact (erf) GELU, its projections stored as
+nn.Linear does ([out, in]) and its state_dict under `transformer.` with
+`lm_head.weight`; the file is saved as a torch.compile'd model's (`_orig_mod.`).
 
     /usr/bin/python3 scripts/gen_gpt2_fixtures.py
 """
 import json
+import re
 import math
 import os
 import struct
@@ -28,7 +32,7 @@ def layer_norm(x, w, b):
     return torch.nn.functional.layer_norm(x, (x.shape[-1],), w, b, 1e-5)
 
 
-def forward(p, ids, prefix=''):
+def forward(p, ids, prefix='', gelu=gelu_new):
     g = lambda name: p[prefix + name]
     t = ids.shape[1]
     x = g('wte.weight')[ids] + g('wpe.weight')[torch.arange(t)]
@@ -44,7 +48,7 @@ def forward(p, ids, prefix=''):
         y = (att @ v).transpose(1, 2).reshape(1, t, WIDTH)
         x = x + y @ g(f'h.{i}.attn.c_proj.weight') + g(f'h.{i}.attn.c_proj.bias')
         h = layer_norm(x, g(f'h.{i}.ln_2.weight'), g(f'h.{i}.ln_2.bias'))
-        m = gelu_new(h @ g(f'h.{i}.mlp.c_fc.weight') + g(f'h.{i}.mlp.c_fc.bias'))
+        m = gelu(h @ g(f'h.{i}.mlp.c_fc.weight') + g(f'h.{i}.mlp.c_fc.bias'))
         x = x + m @ g(f'h.{i}.mlp.c_proj.weight') + g(f'h.{i}.mlp.c_proj.bias')
     x = layer_norm(x, g('ln_f.weight'), g('ln_f.bias'))
     return x @ g('wte.weight').T
@@ -102,9 +106,22 @@ def main():
         ids = list(prompt)
         for _ in range(20):
             ids.append(int(forward(p, torch.tensor([ids[-POSITIONS:]]))[0, -1].argmax()))
+    # nanoGPT: the same weights, Linear layout, exact GELU, a compiled model's state_dict.
+    linear = lambda k: k.split('.', 2)[2] in ('attn.c_attn.weight', 'attn.c_proj.weight', 'mlp.c_fc.weight', 'mlp.c_proj.weight')
+    nano = {f'_orig_mod.transformer.{k}': (v.T.contiguous() if k.startswith('h.') and linear(k) else v) for k, v in p.items()}
+    nano['_orig_mod.lm_head.weight'] = p['wte.weight']
+    for i in range(LAYERS):
+        nano[f'_orig_mod.transformer.h.{i}.attn.bias'] = torch.tril(torch.ones(1, 1, POSITIONS, POSITIONS)).to(torch.float32)
+    write_safetensors(os.path.join(OUT, 'nanogpt-tiny.safetensors'), nano, {'format': 'pt'})
+    with torch.no_grad():
+        nano_logits = forward(p, torch.tensor([prompt]), gelu=torch.nn.functional.gelu)[0]
+    # What load_state_dict(strict=True) expects from a nanoGPT GPT built with flash attention (no mask buffer).
+    nano_keys = sorted(k[len('_orig_mod.'):] for k in nano if not re.search(r'\.h\.\d+\.attn\.bias$', k))
+
     with open(os.path.join(OUT, 'expected.json'), 'w') as f:
         json.dump({'config': {'vocabSize': VOCAB, 'contextLength': POSITIONS, 'modelDim': WIDTH, 'numHeads': HEADS, 'numLayers': LAYERS},
-                   'prompt': prompt, 'logits': [[round(v, 7) for v in row] for row in logits.tolist()], 'greedy': ids[len(prompt):]}, f)
+                   'prompt': prompt, 'logits': [[round(v, 7) for v in row] for row in logits.tolist()], 'greedy': ids[len(prompt):],
+                   'nanogptLogits': [[round(v, 7) for v in row] for row in nano_logits.tolist()], 'nanogptKeys': nano_keys}, f)
         f.write('\n')
 
 

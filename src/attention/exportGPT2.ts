@@ -1,10 +1,9 @@
 /** Writing a GPT-2-shaped language model back in Hugging Face's checkpoint layout. */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { invalidField, ValueError } from '../_internal/errors.js';
+import { invalidField } from '../_internal/errors.js';
 import { checkLayersModel } from '../_internal/validate.js';
-import { gpt2Pairs, gpt2TensorName } from './_gpt2Layout.js';
-import { LM_LAYER_NAMES } from './buildTransformerLM.js';
+import { gpt2ModelShape, readGPT2 } from './gpt2Layout.js';
 
 const FN = 'exportGPT2';
 
@@ -48,34 +47,8 @@ export function exportGPT2(model: tfl.LayersModel, options: ExportGPT2Options = 
   if (options === null || typeof options !== 'object') throw invalidField(FN, 'options', 'an object', options);
   const prefix = options.transformerPrefix ?? false;
   if (typeof prefix !== 'boolean') throw invalidField(FN, 'transformerPrefix', 'a boolean', prefix);
-  const names = new Set(model.layers.map((l) => l.name));
-  if (!names.has(LM_LAYER_NAMES.tokenEmbedding) || !names.has(LM_LAYER_NAMES.finalNorm)) {
-    throw new ValueError(`${FN}: invalid \`model\`: expected a model built by buildTransformerLM or loadGPT2.`);
-  }
-  if (names.has(LM_LAYER_NAMES.head)) throw new ValueError(`${FN}: the model has an untied output layer; GPT-2 ties its output to the token embedding.`);
-  let numLayers = 0;
-  while (names.has(LM_LAYER_NAMES.block(numLayers))) numLayers++;
-  for (let i = 0; i < numLayers; i++) {
-    const config = model.getLayer(LM_LAYER_NAMES.block(i)).getConfig() as { activation?: unknown; useBias?: unknown; layerNormEpsilon?: unknown };
-    if (config.activation !== 'geluTanh') throw new ValueError(`${FN}: block ${i} uses the ${String(config.activation)} activation; GPT-2 uses 'geluTanh'.`);
-    if (config.useBias === false) throw new ValueError(`${FN}: block ${i} has no biases; GPT-2's layers have biases.`);
-  }
-  const numHeads = model.getLayer(LM_LAYER_NAMES.block(0)).weights.find((w) => (w.originalName ?? w.name).endsWith('attention/query/kernel'))?.shape[1];
-  if (numHeads === undefined || numHeads === null) throw new ValueError(`${FN}: the model has no transformer block.`);
-
-  const out: Record<string, tf.Tensor> = {};
-  const fused = new Map<string, tf.Tensor[]>();
-  for (const pair of gpt2Pairs(model, numLayers, numHeads)) {
-    const name = gpt2TensorName(pair.gpt2);
-    const value = tf.tidy(() => tf.clone(pair.fromModel(pair.variable.read())));
-    if (name === pair.gpt2) out[name] = value;
-    else fused.set(name, [...(fused.get(name) ?? []), value]);
-  }
-  for (const [name, parts] of fused) {
-    // Query, key and value side by side, as c_attn holds them.
-    out[name] = tf.concat(parts, parts[0]!.rank - 1);
-    tf.dispose(parts);
-  }
+  const { numLayers, numHeads } = gpt2ModelShape(FN, model, 'geluTanh', 'GPT-2');
+  const out = readGPT2(model, numLayers, numHeads);
   if (!prefix) return out;
   const renamed: Record<string, tf.Tensor> = {};
   for (const [name, t] of Object.entries(out)) renamed[`transformer.${name}`] = t;

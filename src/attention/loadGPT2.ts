@@ -8,7 +8,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { checkPositiveInt } from '../_internal/validate.js';
 import { readSafetensors } from '../io/readSafetensors.js';
-import { canonicalGPT2, gpt2Geometry, gpt2Pairs, gpt2TensorName } from './_gpt2Layout.js';
+import { assignGPT2, canonicalGPT2, gpt2Geometry } from './gpt2Layout.js';
 import { buildTransformerLM } from './buildTransformerLM.js';
 
 const FN = 'loadGPT2';
@@ -76,12 +76,7 @@ export function loadGPT2(source: Uint8Array | ArrayBuffer | Record<string, tf.Te
     const numHeads = resolveHeads(geometry.modelDim, options.numHeads);
     const model = buildTransformerLM({ ...geometry, numHeads, activation: 'geluTanh', tieEmbeddings: true });
     try {
-      for (const pair of gpt2Pairs(model, geometry.numLayers, numHeads)) {
-        // A clone, so that disposing it never disposes the caller's tensor (identity maps return it).
-        const value = tf.tidy(() => tf.clone(pair.toModel(weights.get(gpt2TensorName(pair.gpt2))!)));
-        pair.variable.write(value);
-        value.dispose();
-      }
+      assignGPT2(FN, model, weights, geometry.numLayers, numHeads);
     } catch (error) {
       model.dispose();
       throw error;

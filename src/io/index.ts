@@ -10,3 +10,5 @@ export { openSafetensors, type SafetensorsFile } from './openSafetensors.js';
 export { readSafetensors, type ReadSafetensorsOptions, type SafetensorsContents } from './readSafetensors.js';
 export { writeSafetensors } from './writeSafetensors.js';
 export type { SafetensorsDType, SafetensorsEntry } from './_safetensorsFormat.js';
+export { importWeights, type ImportWeightsOptions, type WeightLayout } from './importWeights.js';
+export { exportWeights, type ExportWeightsOptions } from './exportWeights.js';

@@ -1,4 +1,6 @@
 /**
+ * A named contract: read by attention/loadGPT2.ts, attention/exportGPT2.ts and io/importWeights.ts, io/exportWeights.ts.
+ *
  * Hugging Face GPT-2's checkpoint layout and how it maps onto a
  * buildTransformerLM model, both ways.
  *
@@ -15,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { formatShape } from '../_internal/validate.js';
 import { ValueError } from '../_internal/errors.js';
 import { LM_LAYER_NAMES } from './buildTransformerLM.js';
 
@@ -64,25 +67,34 @@ export function gpt2Geometry(fn: string, weights: Map<string, tf.Tensor>): GPT2G
   const fc = need(fn, weights, 'h.0.mlp.c_fc.weight', null);
   if (fc.rank !== 2 || fc.shape[0] !== c) throw new ValueError(`${fn}: \`h.0.mlp.c_fc.weight\` has shape [${fc.shape.join(', ')}], expected [${c}, F].`);
   const f = fc.shape[1]!;
-  const known = new Set(['wte.weight', 'wpe.weight', 'ln_f.weight', 'ln_f.bias', 'lm_head.weight']);
-  const expect = (name: string, shape: number[]): void => {
-    need(fn, weights, name, shape);
-    known.add(name);
-  };
-  expect('ln_f.weight', [c]);
-  expect('ln_f.bias', [c]);
+  need(fn, weights, 'ln_f.weight', [c]);
+  need(fn, weights, 'ln_f.bias', [c]);
   for (let i = 0; i < numLayers; i++) {
-    for (const [name, shape] of blockShapes(c, f)) expect(`h.${i}.${name}`, shape);
+    for (const [name, shape] of blockShapes(c, f)) need(fn, weights, `h.${i}.${name}`, shape);
   }
-  const head = weights.get('lm_head.weight');
-  if (head !== undefined) {
-    const tied = head.rank === 2 && head.shape[0] === vocabSize && head.shape[1] === c && tf.tidy(() => tf.all(tf.equal(head, wte)).dataSync()[0] === 1);
-    if (!tied) throw new ValueError(`${fn}: \`lm_head.weight\` differs from \`wte.weight\`; only GPT-2's tied output embedding is supported.`);
+  checkGPT2Names(fn, weights, numLayers, 'GPT-2');
+  return { vocabSize, contextLength, modelDim: c, numLayers, mlpRatio: f / c };
+}
+
+/**
+ * Refuses names a GPT-2 of `numLayers` blocks does not have, and an
+ * `lm_head.weight` that is not tied to `wte.weight`.
+ * @hidden
+ */
+export function checkGPT2Names(fn: string, weights: Map<string, tf.Tensor>, numLayers: number, layout: string): void {
+  const known = new Set(['wte.weight', 'wpe.weight', 'ln_f.weight', 'ln_f.bias', 'lm_head.weight']);
+  for (let i = 0; i < numLayers; i++) {
+    for (const [name] of blockShapes(0, 0)) known.add(`h.${i}.${name}`);
   }
   for (const name of weights.keys()) {
-    if (!known.has(name)) throw new ValueError(`${fn}: unexpected tensor \`${name}\` for a GPT-2 of ${numLayers} blocks.`);
+    if (!known.has(name)) throw new ValueError(`${fn}: unexpected tensor \`${name}\` for a ${layout} of ${numLayers} blocks.`);
   }
-  return { vocabSize, contextLength, modelDim: c, numLayers, mlpRatio: f / c };
+  const head = weights.get('lm_head.weight');
+  const table = weights.get('wte.weight');
+  if (head !== undefined) {
+    const tied = table !== undefined && tf.util.arraysEqual(head.shape, table.shape) && tf.tidy(() => tf.all(tf.equal(head, table)).dataSync()[0] === 1);
+    if (!tied) throw new ValueError(`${fn}: \`lm_head.weight\` differs from \`wte.weight\`; only ${layout}'s tied output embedding is supported.`);
+  }
 }
 
 function blockShapes(c: number, f: number): [string, number[]][] {
@@ -153,4 +165,115 @@ export function gpt2Pairs(
 /** The GPT-2 tensor name of a pair (query/key/value share `c_attn`, told apart by `#k`). @hidden */
 export function gpt2TensorName(pairName: string): string {
   return pairName.replace(/#\d$/, '');
+}
+
+/**
+ * Writes GPT-2 tensors (canonical names) into a buildTransformerLM model. Every
+ * tensor is converted and its shape checked against its variable before the
+ * first write, so a mismatch leaves the model untouched.
+ * @hidden
+ */
+export function assignGPT2(fn: string, model: tfl.LayersModel, weights: Map<string, tf.Tensor>, numLayers: number, numHeads: number): void {
+  const pairs = gpt2Pairs(model, numLayers, numHeads);
+  const values: tf.Tensor[] = [];
+  try {
+    for (const pair of pairs) {
+      const source = weights.get(gpt2TensorName(pair.gpt2));
+      if (source === undefined) throw new ValueError(`${fn}: the weights have no \`${gpt2TensorName(pair.gpt2)}\`.`);
+      // A clone, so that disposing it never disposes the caller's tensor (identity maps return it).
+      const value = tf.tidy(() => tf.clone(pair.toModel(source)));
+      values.push(value);
+      if (!tf.util.arraysEqual(value.shape, pair.variable.shape as number[])) {
+        throw new ValueError(`${fn}: \`${gpt2TensorName(pair.gpt2)}\` gives ${formatShape(value.shape)} but the model's \`${pair.variable.name}\` is ${formatShape(pair.variable.shape)}: the checkpoint and the model differ in size.`);
+      }
+    }
+    pairs.forEach((pair, i) => pair.variable.write(values[i]!));
+  } finally {
+    tf.dispose(values);
+  }
+}
+
+/**
+ * Checks a model computes GPT-2's architecture with the given MLP activation
+ * (`'geluTanh'` for GPT-2, `'gelu'` for nanoGPT) and returns its depth and heads.
+ * @hidden
+ */
+export function gpt2ModelShape(fn: string, model: tfl.LayersModel, activation: 'gelu' | 'geluTanh', layout: string): { numLayers: number; numHeads: number } {
+  const names = new Set(model.layers.map((l) => l.name));
+  if (!names.has(LM_LAYER_NAMES.tokenEmbedding) || !names.has(LM_LAYER_NAMES.finalNorm) || !names.has(LM_LAYER_NAMES.block(0))) {
+    throw new ValueError(`${fn}: invalid \`model\`: expected a model built by buildTransformerLM or loadGPT2.`);
+  }
+  if (names.has(LM_LAYER_NAMES.head)) throw new ValueError(`${fn}: the model has an untied output layer; ${layout} ties its output to the token embedding.`);
+  let numLayers = 0;
+  while (names.has(LM_LAYER_NAMES.block(numLayers))) numLayers++;
+  for (let i = 0; i < numLayers; i++) {
+    const config = model.getLayer(LM_LAYER_NAMES.block(i)).getConfig() as { activation?: unknown; useBias?: unknown };
+    if (config.activation !== activation) throw new ValueError(`${fn}: block ${i} uses the ${String(config.activation)} activation; ${layout} uses '${activation}'.`);
+    if (config.useBias === false) throw new ValueError(`${fn}: block ${i} has no biases; ${layout}'s layers have biases.`);
+  }
+  const query = model.getLayer(LM_LAYER_NAMES.block(0)).weights.find((w) => (w.originalName ?? w.name).endsWith('attention/query/kernel'));
+  return { numLayers, numHeads: query!.shape[1]! };
+}
+
+/** The model's weights as new tensors under canonical GPT-2 names (the caller owns them). @hidden */
+export function readGPT2(model: tfl.LayersModel, numLayers: number, numHeads: number): Record<string, tf.Tensor> {
+  const out: Record<string, tf.Tensor> = {};
+  const fused = new Map<string, tf.Tensor[]>();
+  for (const pair of gpt2Pairs(model, numLayers, numHeads)) {
+    const name = gpt2TensorName(pair.gpt2);
+    const value = tf.tidy(() => tf.clone(pair.fromModel(pair.variable.read())));
+    if (name === pair.gpt2) out[name] = value;
+    else fused.set(name, [...(fused.get(name) ?? []), value]);
+  }
+  for (const [name, parts] of fused) {
+    // Query, key and value side by side, as c_attn holds them.
+    out[name] = tf.concat(parts, parts[0]!.rank - 1);
+    tf.dispose(parts);
+  }
+  return out;
+}
+
+// nanoGPT (Karpathy, github.com/karpathy/nanoGPT) names the same tensors under
+// `transformer.` with `lm_head.weight` tied, but stores its projections as
+// nn.Linear does, [out, in]: the transpose of Conv1D's [in, out].
+const LINEAR = /^h\.\d+\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight$/;
+
+/**
+ * nanoGPT's `state_dict` (with or without `_orig_mod.` from torch.compile and
+ * `module.` from DistributedDataParallel) to canonical GPT-2 names and layouts.
+ * The returned tensors are new (the caller disposes them).
+ * @hidden
+ */
+export function nanoGPTToGPT2(fn: string, tensors: Record<string, tf.Tensor>): Map<string, tf.Tensor> {
+  const stripped: Record<string, tf.Tensor> = {};
+  for (const [name, t] of Object.entries(tensors)) {
+    let bare = name;
+    for (let again = true; again; ) {
+      again = false;
+      for (const prefix of ['_orig_mod.', 'module.']) {
+        if (bare.startsWith(prefix)) {
+          bare = bare.slice(prefix.length);
+          again = true;
+        }
+      }
+    }
+    stripped[bare] = t;
+  }
+  const canonical = canonicalGPT2(fn, stripped);
+  const out = new Map<string, tf.Tensor>();
+  for (const [name, t] of canonical) {
+    out.set(name, LINEAR.test(name) && t.rank === 2 ? tf.transpose(t) : tf.clone(t));
+  }
+  return out;
+}
+
+/** Canonical GPT-2 tensors to nanoGPT's `state_dict` names and layouts (new tensors; the input is disposed). @hidden */
+export function gpt2ToNanoGPT(tensors: Record<string, tf.Tensor>): Record<string, tf.Tensor> {
+  const out: Record<string, tf.Tensor> = {};
+  for (const [name, t] of Object.entries(tensors)) {
+    out[`transformer.${name}`] = LINEAR.test(name) ? tf.transpose(t) : tf.clone(t);
+  }
+  out['lm_head.weight'] = tf.clone(tensors['wte.weight']!);
+  tf.dispose(Object.values(tensors));
+  return out;
 }

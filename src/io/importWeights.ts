@@ -1,0 +1,83 @@
+/**
+ * Weights in from PyTorch checkpoints, by documented name maps. The first
+ * layouts are the transformer LM's (Hugging Face GPT-2 and nanoGPT); other
+ * families join the same two functions.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { invalidField } from '../_internal/errors.js';
+import { checkOneOf, checkLayersModel } from '../_internal/validate.js';
+import { assignGPT2, canonicalGPT2, checkGPT2Names, gpt2ModelShape, nanoGPTToGPT2 } from '../attention/gpt2Layout.js';
+
+/**
+ * A PyTorch checkpoint layout that {@link importWeights} reads and
+ * {@link exportWeights} writes:
+ * - `'gpt2'`: Hugging Face's `GPT2LMHeadModel` (`h.{i}.attn.c_attn.weight` …,
+ *   `Conv1D` weights `[in, out]`; optionally under `transformer.` with a tied
+ *   `lm_head.weight`), for a {@link buildTransformerLM} model with
+ *   `activation: 'geluTanh'` and tied embeddings.
+ * - `'nanogpt'`: nanoGPT's `GPT` state dict (`transformer.h.{i}.attn.c_attn.weight` …,
+ *   `nn.Linear` weights `[out, in]`, a tied `lm_head.weight`; `_orig_mod.` and
+ *   `module.` prefixes stripped on import), for a {@link buildTransformerLM}
+ *   model with the default exact `'gelu'` and tied embeddings.
+ *
+ * @category IO
+ */
+export type WeightLayout = 'gpt2' | 'nanogpt';
+
+/** @hidden */
+export const WEIGHT_LAYOUTS: readonly WeightLayout[] = ['gpt2', 'nanogpt'];
+
+/**
+ * Options of {@link importWeights}.
+ *
+ * @category IO
+ */
+export interface ImportWeightsOptions {
+  /** The layout the tensors are in. */
+  from: WeightLayout;
+}
+
+/**
+ * Copies a PyTorch checkpoint's tensors into a model built here, by the
+ * layout's name map (see {@link WeightLayout}): kernels transposed or
+ * reshaped as the layout needs, fused projections split. Every tensor is
+ * checked (present, shape matching the model's variable, no unknown name)
+ * before the first weight is written, so a mismatch leaves the model as it was.
+ *
+ * Read the checkpoint with `readSafetensors` (PyTorch:
+ * `safetensors.torch.save_file(model.state_dict(), path)`).
+ *
+ * @param model - The model to fill, built with the sizes of the checkpoint.
+ * @param tensors - The checkpoint's tensors by name; they stay the caller's.
+ * @param options - `{ from }`, the layout.
+ * @throws {@link ValueError} naming the tensor that is missing, unknown or of
+ *   another shape, or the model's block whose activation differs from the layout's.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { buildTransformerLM, importWeights, readSafetensors } from 'tfjs-generative';
+ * const lm = buildTransformerLM({ vocabSize: 65, contextLength: 256, modelDim: 384, numHeads: 6, numLayers: 6 });
+ * importWeights(lm, readSafetensors(readFileSync('ckpt.safetensors')).tensors, { from: 'nanogpt' });
+ * ```
+ *
+ * @category IO
+ */
+export function importWeights(model: tfl.LayersModel, tensors: Record<string, tf.Tensor>, options: ImportWeightsOptions): void {
+  const fn = 'importWeights';
+  checkLayersModel(fn, 'model', model);
+  if (tensors === null || typeof tensors !== 'object' || Array.isArray(tensors)) throw invalidField(fn, 'tensors', 'an object of tensors by name', tensors);
+  if (options === null || typeof options !== 'object') throw invalidField(fn, 'options', 'an object with `from`', options);
+  const from = checkOneOf(fn, 'from', options.from, WEIGHT_LAYOUTS);
+  const nano = from === 'nanogpt';
+  const { numLayers, numHeads } = gpt2ModelShape(fn, model, nano ? 'gelu' : 'geluTanh', nano ? 'nanoGPT' : 'GPT-2');
+  const weights = nano ? nanoGPTToGPT2(fn, tensors) : canonicalGPT2(fn, tensors);
+  try {
+    checkGPT2Names(fn, weights, numLayers, nano ? 'nanoGPT' : 'GPT-2');
+    assignGPT2(fn, model, weights, numLayers, numHeads);
+  } finally {
+    // The nanoGPT conversion made new tensors; canonical GPT-2 names are the caller's own.
+    if (nano) tf.dispose([...weights.values()]);
+  }
+}
