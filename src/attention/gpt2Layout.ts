@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { formatShape } from '../_internal/validate.js';
+import { assignPairs, readPairs, variablesOf, type WeightPair } from '../_internal/weightPairs.js';
 import { ValueError } from '../_internal/errors.js';
 import { LM_LAYER_NAMES } from './buildTransformerLM.js';
 
@@ -108,12 +108,6 @@ function blockShapes(c: number, f: number): [string, number[]][] {
   ];
 }
 
-/** A layer's variables by the name it gave `addWeight` (`attention/query/kernel`). */
-function variablesOf(model: tfl.LayersModel, layerName: string): Map<string, tfl.LayerVariable> {
-  const layer = model.getLayer(layerName);
-  return new Map(layer.weights.map((w) => [(w.originalName ?? w.name).slice(layerName.length + 1), w]));
-}
-
 /**
  * Pairs every variable of a buildTransformerLM model with its GPT-2 tensor:
  * `toModel` maps a GPT-2 tensor to the variable's layout, `fromModel` back.
@@ -125,13 +119,13 @@ export function gpt2Pairs(
   model: tfl.LayersModel,
   numLayers: number,
   numHeads: number,
-): { gpt2: string; variable: tfl.LayerVariable; toModel: (t: tf.Tensor) => tf.Tensor; fromModel: (v: tf.Tensor) => tf.Tensor }[] {
+): WeightPair[] {
   const same = (t: tf.Tensor): tf.Tensor => t;
-  const pairs: ReturnType<typeof gpt2Pairs> = [];
+  const pairs: WeightPair[] = [];
   const add = (gpt2: string, vars: Map<string, tfl.LayerVariable>, name: string, toModel = same, fromModel = same): void => {
     const variable = vars.get(name);
     if (variable === undefined) throw new ValueError(`a GPT-2 model needs the variable \`${name}\`; was the model built by buildTransformerLM?`);
-    pairs.push({ gpt2, variable, toModel, fromModel });
+    pairs.push({ name: gpt2, variable, toModel, fromModel });
   };
   add('wte.weight', variablesOf(model, LM_LAYER_NAMES.tokenEmbedding), 'embeddings');
   add('wpe.weight', variablesOf(model, LM_LAYER_NAMES.positionEmbedding), 'embeddings');
@@ -167,30 +161,9 @@ export function gpt2TensorName(pairName: string): string {
   return pairName.replace(/#\d$/, '');
 }
 
-/**
- * Writes GPT-2 tensors (canonical names) into a buildTransformerLM model. Every
- * tensor is converted and its shape checked against its variable before the
- * first write, so a mismatch leaves the model untouched.
- * @hidden
- */
+/** Writes GPT-2 tensors (canonical names) into a buildTransformerLM model (see assignPairs). @hidden */
 export function assignGPT2(fn: string, model: tfl.LayersModel, weights: Map<string, tf.Tensor>, numLayers: number, numHeads: number): void {
-  const pairs = gpt2Pairs(model, numLayers, numHeads);
-  const values: tf.Tensor[] = [];
-  try {
-    for (const pair of pairs) {
-      const source = weights.get(gpt2TensorName(pair.gpt2));
-      if (source === undefined) throw new ValueError(`${fn}: the weights have no \`${gpt2TensorName(pair.gpt2)}\`.`);
-      // A clone, so that disposing it never disposes the caller's tensor (identity maps return it).
-      const value = tf.tidy(() => tf.clone(pair.toModel(source)));
-      values.push(value);
-      if (!tf.util.arraysEqual(value.shape, pair.variable.shape as number[])) {
-        throw new ValueError(`${fn}: \`${gpt2TensorName(pair.gpt2)}\` gives ${formatShape(value.shape)} but the model's \`${pair.variable.name}\` is ${formatShape(pair.variable.shape)}: the checkpoint and the model differ in size.`);
-      }
-    }
-    pairs.forEach((pair, i) => pair.variable.write(values[i]!));
-  } finally {
-    tf.dispose(values);
-  }
+  assignPairs(fn, gpt2Pairs(model, numLayers, numHeads), (name) => weights.get(gpt2TensorName(name)));
 }
 
 /**
@@ -219,10 +192,9 @@ export function gpt2ModelShape(fn: string, model: tfl.LayersModel, activation: '
 export function readGPT2(model: tfl.LayersModel, numLayers: number, numHeads: number): Record<string, tf.Tensor> {
   const out: Record<string, tf.Tensor> = {};
   const fused = new Map<string, tf.Tensor[]>();
-  for (const pair of gpt2Pairs(model, numLayers, numHeads)) {
-    const name = gpt2TensorName(pair.gpt2);
-    const value = tf.tidy(() => tf.clone(pair.fromModel(pair.variable.read())));
-    if (name === pair.gpt2) out[name] = value;
+  for (const [pairName, value] of Object.entries(readPairs(gpt2Pairs(model, numLayers, numHeads)))) {
+    const name = gpt2TensorName(pairName);
+    if (name === pairName) out[name] = value;
     else fused.set(name, [...(fused.get(name) ?? []), value]);
   }
   for (const [name, parts] of fused) {

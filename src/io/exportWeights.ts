@@ -1,9 +1,11 @@
 /** Weights out to PyTorch checkpoints, by the name maps of {@link importWeights}. */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { invalidField } from '../_internal/errors.js';
 import { checkLayersModel, checkOneOf } from '../_internal/validate.js';
+import { readPairs } from '../_internal/weightPairs.js';
 import { gpt2ModelShape, gpt2ToNanoGPT, readGPT2 } from '../attention/gpt2Layout.js';
+import { dcganCounterNames, dcganPairs } from '../gan/dcganLayout.js';
 import { WEIGHT_LAYOUTS, type WeightLayout } from './importWeights.js';
 
 /**
@@ -42,6 +44,12 @@ export function exportWeights(model: tfl.LayersModel, options: ExportWeightsOpti
   checkLayersModel(fn, 'model', model);
   if (options === null || typeof options !== 'object') throw invalidField(fn, 'options', 'an object with `to`', options);
   const to = checkOneOf(fn, 'to', options.to, WEIGHT_LAYOUTS);
+  if (to === 'dcgan') {
+    const pairs = dcganPairs(fn, model);
+    const out = readPairs(pairs);
+    for (const name of dcganCounterNames(pairs)) out[name] = tf.scalar(0, 'int32');
+    return out;
+  }
   const nano = to === 'nanogpt';
   const { numLayers, numHeads } = gpt2ModelShape(fn, model, nano ? 'gelu' : 'geluTanh', nano ? 'nanoGPT' : 'GPT-2');
   const gpt2 = readGPT2(model, numLayers, numHeads);

@@ -1,13 +1,15 @@
 /**
- * Weights in from PyTorch checkpoints, by documented name maps. The first
- * layouts are the transformer LM's (Hugging Face GPT-2 and nanoGPT); other
- * families join the same two functions.
+ * Weights in from PyTorch checkpoints, by documented name maps: the
+ * transformer LM's (Hugging Face GPT-2, nanoGPT) and DCGAN's (pytorch/examples);
+ * other families join the same two functions.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { invalidField } from '../_internal/errors.js';
+import { invalidField, ValueError } from '../_internal/errors.js';
+import { assignPairs } from '../_internal/weightPairs.js';
 import { checkOneOf, checkLayersModel } from '../_internal/validate.js';
 import { assignGPT2, canonicalGPT2, checkGPT2Names, gpt2ModelShape, nanoGPTToGPT2 } from '../attention/gpt2Layout.js';
+import { dcganCounterNames, dcganPairs, dcganRole } from '../gan/dcganLayout.js';
 
 /**
  * A PyTorch checkpoint layout that {@link importWeights} reads and
@@ -20,13 +22,20 @@ import { assignGPT2, canonicalGPT2, checkGPT2Names, gpt2ModelShape, nanoGPTToGPT
  *   `nn.Linear` weights `[out, in]`, a tied `lm_head.weight`; `_orig_mod.` and
  *   `module.` prefixes stripped on import), for a {@link buildTransformerLM}
  *   model with the default exact `'gelu'` and tied embeddings.
+ * - `'dcgan'`: pytorch/examples' DCGAN `netG` / `netD` state dicts
+ *   (`main.{i}.weight`, batch norms' `running_mean` / `running_var`), for an
+ *   unconditional {@link buildDCGAN} generator or (batch-norm) discriminator.
+ *   netD ends in a sigmoid; the discriminator here returns its logit. PyTorch
+ *   updates `running_var` with the unbiased batch variance, tfjs-layers with the
+ *   biased one (ratio n/(n−1)): a loaded model is exact, one trained further in
+ *   either framework drifts slightly apart in eval mode.
  *
  * @category IO
  */
-export type WeightLayout = 'gpt2' | 'nanogpt';
+export type WeightLayout = 'gpt2' | 'nanogpt' | 'dcgan';
 
 /** @hidden */
-export const WEIGHT_LAYOUTS: readonly WeightLayout[] = ['gpt2', 'nanogpt'];
+export const WEIGHT_LAYOUTS: readonly WeightLayout[] = ['gpt2', 'nanogpt', 'dcgan'];
 
 /**
  * Options of {@link importWeights}.
@@ -70,6 +79,15 @@ export function importWeights(model: tfl.LayersModel, tensors: Record<string, tf
   if (tensors === null || typeof tensors !== 'object' || Array.isArray(tensors)) throw invalidField(fn, 'tensors', 'an object of tensors by name', tensors);
   if (options === null || typeof options !== 'object') throw invalidField(fn, 'options', 'an object with `from`', options);
   const from = checkOneOf(fn, 'from', options.from, WEIGHT_LAYOUTS);
+  if (from === 'dcgan') {
+    const pairs = dcganPairs(fn, model);
+    const known = new Set([...pairs.map((p) => p.name), ...dcganCounterNames(pairs)]);
+    for (const name of Object.keys(tensors)) {
+      if (!known.has(name)) throw new ValueError(`${fn}: unexpected tensor \`${name}\` for this ${dcganRole(model)!} (pytorch/examples' names are main.{i}.*).`);
+    }
+    assignPairs(fn, pairs, (name) => tensors[name]);
+    return;
+  }
   const nano = from === 'nanogpt';
   const { numLayers, numHeads } = gpt2ModelShape(fn, model, nano ? 'gelu' : 'geluTanh', nano ? 'nanoGPT' : 'GPT-2');
   const weights = nano ? nanoGPTToGPT2(fn, tensors) : canonicalGPT2(fn, tensors);
