@@ -21,7 +21,7 @@
  * | `tfjs-generative/training` | `trainGAN`, `trainCycleGAN`, `trainVAE`, `trainLanguageModel`, `trainWaveNet` |
  * | `tfjs-generative/sampling` | `sampleLogits`, `generate`, `interpolateLatents` |
  * | `tfjs-generative/text` | character and byte tokenizers |
- * | `tfjs-generative/io` | `saveModel`, `loadModel`, `registerLayers`, `imageGrid`, `encodePNG` |
+ * | `tfjs-generative/io` | `saveModel`, `loadModel`, `registerLayers`, safetensors files, `imageGrid`, `encodePNG` |
  * | `tfjs-generative/wasm` | `registerWasmKernels` (only here, not in this entry) |
  * | `tfjs-generative/register` | side effect only: registers the layer classes |
  *

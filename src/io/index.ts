@@ -1,8 +1,9 @@
 /**
  * Saving, loading and pictures: `saveModel` / `loadModel` (atomic, bit-exact,
  * without tfjs-node), `fileSystemHandler`, `registerLayers` (makes the
- * library's layer classes loadable by `tf.loadLayersModel`), `imageGrid` and
- * `encodePNG`.
+ * library's layer classes loadable by `tf.loadLayersModel`), tensors in the
+ * safetensors format (`readSafetensors`, `writeSafetensors`,
+ * `openSafetensors`), `imageGrid` and `encodePNG`.
  *
  * ```ts
  * import { encodePNG, imageGrid, loadModel, saveModel } from 'tfjs-generative/io';
