@@ -1,3 +1,21 @@
+/**
+ * Attention and transformer language models: `scaledDotProductAttention`,
+ * the `MultiHeadAttention` layer (Keras' interface, checked against PyTorch),
+ * `TransformerBlock`, `PositionEmbedding`, `sinusoidalPositionEncoding` and
+ * `buildTransformerLM`, a GPT-style decoder. `LayerNorm` and `TokenEmbedding`
+ * live in `tfjs-generative/layers` and are re-exported here.
+ *
+ * ```ts
+ * import { buildTransformerLM, multiHeadAttention } from 'tfjs-generative/attention';
+ * ```
+ *
+ * Train a language model with `trainLanguageModel` (`tfjs-generative/training`)
+ * and generate from it with `generate` (`tfjs-generative/sampling`). Guide:
+ * "Attention and language models". Everything here is also exported from
+ * `tfjs-generative`.
+ *
+ * @module tfjs-generative/attention
+ */
 export { buildTransformerLM, type TransformerLMConfig } from './buildTransformerLM.js';
 export {
   MultiHeadAttention,

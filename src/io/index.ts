@@ -1,3 +1,18 @@
+/**
+ * Saving, loading and pictures: `saveModel` / `loadModel` (atomic, bit-exact,
+ * without tfjs-node), `fileSystemHandler`, `registerLayers` (makes the
+ * library's layer classes loadable by `tf.loadLayersModel`), tensors in the
+ * safetensors format (`readSafetensors`, `writeSafetensors`,
+ * `openSafetensors`), `imageGrid` and `encodePNG`.
+ *
+ * ```ts
+ * import { encodePNG, imageGrid, loadModel, saveModel } from 'tfjs-generative/io';
+ * ```
+ *
+ * Everything here is also exported from `tfjs-generative`.
+ *
+ * @module tfjs-generative/io
+ */
 export { encodePNG } from './encodePNG.js';
 export { fileSystemHandler } from './fileSystemHandler.js';
 export { imageGrid, type ImageGridOptions } from './imageGrid.js';

@@ -1,3 +1,21 @@
+/**
+ * Losses, computed from logits in numerically stable form and checked against
+ * PyTorch: the GAN losses (minimax, non-saturating, least squares, hinge,
+ * Wasserstein, `ganLossPair`, the WGAN-GP `gradientPenalty`), CycleGAN's
+ * `cycleConsistencyLoss` and `identityLoss`, the language model's
+ * `sparseCategoricalCrossEntropyFromLogits`, and the VAE terms
+ * (`klDivergence`, `bernoulliNegLogLikelihood`, `gaussianNegLogLikelihood`,
+ * `elbo`), per example and in nats.
+ *
+ * ```ts
+ * import { hingeDiscriminatorLoss, klDivergence } from 'tfjs-generative/losses';
+ * ```
+ *
+ * Importing only the losses brings no model code into a bundle. Everything
+ * here is also exported from `tfjs-generative`.
+ *
+ * @module tfjs-generative/losses
+ */
 export { gradientPenalty, type GradientPenaltyOptions } from './gradientPenalty.js';
 export { ganLossPair, type DiscriminatorPenaltyFn, type GANLossName, type GANLossPair } from './ganLossPairs.js';
 export { hingeDiscriminatorLoss } from './hingeDiscriminatorLoss.js';

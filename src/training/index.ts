@@ -1,3 +1,19 @@
+/**
+ * Training loops: `trainGAN`, `trainCycleGAN`, `trainVAE`,
+ * `trainLanguageModel` (with `evaluateLanguageModel`) and `trainWaveNet`.
+ * Each validates its input before it allocates, seeds its batches, reports
+ * progress through callbacks, stops on an `AbortSignal` or a non-finite loss
+ * (`NonFiniteLossError`), and leaves no tensor behind; `StopReason` says why
+ * it stopped.
+ *
+ * ```ts
+ * import { trainGAN, trainVAE } from 'tfjs-generative/training';
+ * ```
+ *
+ * Everything here is also exported from `tfjs-generative`.
+ *
+ * @module tfjs-generative/training
+ */
 export type { StopReason, TokenStream, TrainingData } from './types.js';
 export {
   trainGAN,

@@ -1,3 +1,20 @@
+/**
+ * Variational autoencoders: `buildVAE` (dense) and `buildConvVAE`
+ * (convolutional), conditional and β-VAE options, `reparameterize` and the
+ * `GaussianSample` layer, the importance-weighted bound on log p(x)
+ * (`importanceWeightedBound`), and latent-space tools (`encodeMean`,
+ * `decodeLatents`, `latentGrid`).
+ *
+ * ```ts
+ * import { buildVAE, decodeLatents } from 'tfjs-generative/vae';
+ * ```
+ *
+ * Train with `trainVAE` (`tfjs-generative/training`); the ELBO and its terms
+ * are in `tfjs-generative/losses`. Guide: "Training a VAE". Everything here is
+ * also exported from `tfjs-generative`.
+ *
+ * @module tfjs-generative/vae
+ */
 export { buildConvVAE, type ConvVAEConfig } from './buildConvVAE.js';
 export { buildVAE, type VAEConfig } from './buildVAE.js';
 export { decodeLatents, type DecodeLatentsOptions } from './decodeLatents.js';
