@@ -51,8 +51,19 @@ export function readPairs(pairs: readonly WeightPair[]): Record<string, tf.Tenso
   return out;
 }
 
-/** A layer's variables by the name it gave `addWeight` (`gamma`, `attention/query/kernel`). @hidden */
+/** The layer named `name` in `model` or in a model nested in it (a VAE's encoder), or `null`. @hidden */
+export function findLayer(model: tfl.LayersModel, name: string): tfl.layers.Layer | null {
+  for (const layer of model.layers) {
+    if (layer.name === name) return layer;
+    const nested = (layer as Partial<tfl.LayersModel>).layers === undefined ? null : findLayer(layer as tfl.LayersModel, name);
+    if (nested !== null) return nested;
+  }
+  return null;
+}
+
+/** A layer's variables by the name it gave `addWeight` (`gamma`, `attention/query/kernel`); the layer may be nested. @hidden */
 export function variablesOf(model: tfl.LayersModel, layerName: string): Map<string, tfl.LayerVariable> {
-  const layer = model.getLayer(layerName);
+  const layer = findLayer(model, layerName);
+  if (layer === null) throw new ValueError(`the model has no layer \`${layerName}\`.`);
   return new Map(layer.weights.map((w) => [(w.originalName ?? w.name).slice(layerName.length + 1), w]));
 }

@@ -5,8 +5,7 @@ import { invalidField } from '../_internal/errors.js';
 import { checkLayersModel, checkOneOf } from '../_internal/validate.js';
 import { readPairs } from '../_internal/weightPairs.js';
 import { gpt2ModelShape, gpt2ToNanoGPT, readGPT2 } from '../attention/gpt2Layout.js';
-import { dcganCounterNames, dcganPairs } from '../gan/dcganLayout.js';
-import { WEIGHT_LAYOUTS, type WeightLayout } from './importWeights.js';
+import { PAIR_LAYOUTS, WEIGHT_LAYOUTS, type WeightLayout } from './importWeights.js';
 
 /**
  * Options of {@link exportWeights}.
@@ -44,10 +43,11 @@ export function exportWeights(model: tfl.LayersModel, options: ExportWeightsOpti
   checkLayersModel(fn, 'model', model);
   if (options === null || typeof options !== 'object') throw invalidField(fn, 'options', 'an object with `to`', options);
   const to = checkOneOf(fn, 'to', options.to, WEIGHT_LAYOUTS);
-  if (to === 'dcgan') {
-    const pairs = dcganPairs(fn, model);
+  if (to === 'dcgan' || to === 'vae') {
+    const layout = PAIR_LAYOUTS[to];
+    const pairs = layout.pairs(fn, model);
     const out = readPairs(pairs);
-    for (const name of dcganCounterNames(pairs)) out[name] = tf.scalar(0, 'int32');
+    for (const name of layout.counters(pairs)) out[name] = tf.scalar(0, 'int32');
     return out;
   }
   const nano = to === 'nanogpt';

@@ -60,9 +60,9 @@ describe("importWeights / exportWeights with pytorch/examples' DCGAN", () => {
     const snapshot = plain.generator.getWeights().map((w) => Array.from(w.dataSync()));
     expect(() => importWeights(conditional.generator, netG, { from: 'dcgan' })).toThrow(/importWeights: pytorch\/examples' DCGAN has no label input or class head; this generator is conditional/);
     expect(() => importWeights(layerNormCritic.discriminator, netD, { from: 'dcgan' })).toThrow(/another `discriminatorNormalization`/);
-    expect(() => importWeights(plain.generator, netD, { from: 'dcgan' })).toThrow(/importWeights: unexpected tensor `main\.(11|2|3|5|6|8|9)\.\S+` for this generator/);
+    expect(() => importWeights(plain.generator, netD, { from: 'dcgan' })).toThrow(/importWeights: unexpected tensor `main\.(11|2|3|5|6|8|9)\.\S+` for this model in the 'dcgan' layout/);
     // A 32×32 generator has one transposed convolution fewer: the batch norm at main.10 and the last convolution at main.12 are unknown to it.
-    expect(() => importWeights(small.generator, netG, { from: 'dcgan' })).toThrow(/unexpected tensor `main\.1[02]\.\S+` for this generator/);
+    expect(() => importWeights(small.generator, netG, { from: 'dcgan' })).toThrow(/unexpected tensor `main\.1[02]\.\S+` for this model/);
     expect(() => exportWeights(conditional.discriminator, { to: 'dcgan' })).toThrow(/exportWeights: .*conditional/);
     expect(tf.memory().numTensors).toBe(before);
     plain.generator.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(snapshot[i]));

@@ -1,6 +1,6 @@
 /**
  * Weights in from PyTorch checkpoints, by documented name maps: the
- * transformer LM's (Hugging Face GPT-2, nanoGPT) and DCGAN's (pytorch/examples);
+ * transformer LM's (Hugging Face GPT-2, nanoGPT), DCGAN's and the VAE's (pytorch/examples);
  * other families join the same two functions.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -9,7 +9,8 @@ import { invalidField, ValueError } from '../_internal/errors.js';
 import { assignPairs } from '../_internal/weightPairs.js';
 import { checkOneOf, checkLayersModel } from '../_internal/validate.js';
 import { assignGPT2, canonicalGPT2, checkGPT2Names, gpt2ModelShape, nanoGPTToGPT2 } from '../attention/gpt2Layout.js';
-import { dcganCounterNames, dcganPairs, dcganRole } from '../gan/dcganLayout.js';
+import { dcganCounterNames, dcganPairs } from '../gan/dcganLayout.js';
+import { vaePairs } from '../vae/vaeLayout.js';
 
 /**
  * A PyTorch checkpoint layout that {@link importWeights} reads and
@@ -29,13 +30,27 @@ import { dcganCounterNames, dcganPairs, dcganRole } from '../gan/dcganLayout.js'
  *   updates `running_var` with the unbiased batch variance, tfjs-layers with the
  *   biased one (ratio n/(n−1)): a loaded model is exact, one trained further in
  *   either framework drifts slightly apart in eval mode.
+ * - `'vae'`: pytorch/examples' VAE (`fc1`, `fc21`, `fc22`, `fc3`, `fc4`), for
+ *   the `vae` model of a {@link buildVAE} result with one hidden layer
+ *   (`hiddenUnits: [400]`, `latentDim: 20` for the example's sizes). The
+ *   example's decoder ends in a sigmoid; the decoder here returns logits.
  *
  * @category IO
  */
-export type WeightLayout = 'gpt2' | 'nanogpt' | 'dcgan';
+export type WeightLayout = 'gpt2' | 'nanogpt' | 'dcgan' | 'vae';
 
 /** @hidden */
-export const WEIGHT_LAYOUTS: readonly WeightLayout[] = ['gpt2', 'nanogpt', 'dcgan'];
+export const WEIGHT_LAYOUTS: readonly WeightLayout[] = ['gpt2', 'nanogpt', 'dcgan', 'vae'];
+
+/**
+ * The layouts that are one tensor per variable: their pairs, and the names a
+ * checkpoint may carry that hold no weights here (read as nothing, written as 0).
+ * @hidden
+ */
+export const PAIR_LAYOUTS = {
+  dcgan: { pairs: dcganPairs, counters: dcganCounterNames },
+  vae: { pairs: vaePairs, counters: (): string[] => [] },
+} as const;
 
 /**
  * Options of {@link importWeights}.
@@ -79,11 +94,12 @@ export function importWeights(model: tfl.LayersModel, tensors: Record<string, tf
   if (tensors === null || typeof tensors !== 'object' || Array.isArray(tensors)) throw invalidField(fn, 'tensors', 'an object of tensors by name', tensors);
   if (options === null || typeof options !== 'object') throw invalidField(fn, 'options', 'an object with `from`', options);
   const from = checkOneOf(fn, 'from', options.from, WEIGHT_LAYOUTS);
-  if (from === 'dcgan') {
-    const pairs = dcganPairs(fn, model);
-    const known = new Set([...pairs.map((p) => p.name), ...dcganCounterNames(pairs)]);
+  if (from === 'dcgan' || from === 'vae') {
+    const layout = PAIR_LAYOUTS[from];
+    const pairs = layout.pairs(fn, model);
+    const known = new Set([...pairs.map((p) => p.name), ...layout.counters(pairs)]);
     for (const name of Object.keys(tensors)) {
-      if (!known.has(name)) throw new ValueError(`${fn}: unexpected tensor \`${name}\` for this ${dcganRole(model)!} (pytorch/examples' names are main.{i}.*).`);
+      if (!known.has(name)) throw new ValueError(`${fn}: unexpected tensor \`${name}\` for this model in the '${from}' layout (expected ${[...known].slice(0, 4).join(', ')}, …).`);
     }
     assignPairs(fn, pairs, (name) => tensors[name]);
     return;
