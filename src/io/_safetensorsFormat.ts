@@ -12,8 +12,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ValueError } from '../_internal/errors.js';
 
+/**
+ * A safetensors dtype that this library reads: `F32`, `F16` and `BF16` (and
+ * `F64`) become float32 tensors; `I32`, `I16`, `I8`, `U16`, `U8` and `I64`
+ * (when every value fits) become int32; `BOOL` becomes bool.
+ *
+ * @category IO
+ */
+export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U16' | 'U8' | 'BOOL';
+
 /** The safetensors dtypes this library reads, and how. @hidden */
-export const SAFETENSORS_DTYPES = {
+export const SAFETENSORS_DTYPES: Readonly<Record<SafetensorsDType, { bytes: number; into: 'float32' | 'int32' | 'bool' }>> = {
   F64: { bytes: 8, into: 'float32' },
   F32: { bytes: 4, into: 'float32' },
   F16: { bytes: 2, into: 'float32' },
@@ -25,16 +34,7 @@ export const SAFETENSORS_DTYPES = {
   U16: { bytes: 2, into: 'int32' },
   U8: { bytes: 1, into: 'int32' },
   BOOL: { bytes: 1, into: 'bool' },
-} as const satisfies Record<string, { bytes: number; into: tf.DataType }>;
-
-/**
- * A safetensors dtype that this library reads: `F32`, `F16` and `BF16` (and
- * `F64`) become float32 tensors; `I32`, `I16`, `I8`, `U16`, `U8` and `I64`
- * (when every value fits) become int32; `BOOL` becomes bool.
- *
- * @category IO
- */
-export type SafetensorsDType = keyof typeof SAFETENSORS_DTYPES;
+};
 
 /** The default limit on the JSON header's size, as the reference implementation sets it. @hidden */
 export const DEFAULT_MAX_HEADER_BYTES = 100_000_000;
