@@ -6,9 +6,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
-import { invalidField, ValueError } from '../_internal/errors.js';
+import { ValueError } from '../_internal/errors.js';
 import { weightSeed } from '../_internal/initializers.js';
-import { checkNonNegativeInt, checkOneOf, checkPositiveInt, checkPositiveNumber } from '../_internal/validate.js';
+import { checkBoolean, checkOneOf, checkOptionalSeed, checkPositiveInt, checkPositiveNumber, checkRate01 } from '../_internal/validate.js';
 import { normal002 } from '../_internal/initializers.js';
 import { layerNorm } from '../layers/LayerNorm.js';
 import { positionEmbedding } from './PositionEmbedding.js';
@@ -99,12 +99,10 @@ export function buildTransformerLM(config: TransformerLMConfig): tfl.LayersModel
   const numHeads = checkPositiveInt(FN, 'numHeads', config.numHeads);
   const numLayers = checkPositiveInt(FN, 'numLayers', config.numLayers);
   const mlpRatio = checkPositiveNumber(FN, 'mlpRatio', config.mlpRatio ?? 4);
-  const dropout = config.dropout ?? 0;
-  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw invalidField(FN, 'dropout', 'a number in [0, 1)', dropout);
-  const tieEmbeddings = config.tieEmbeddings ?? true;
-  if (typeof tieEmbeddings !== 'boolean') throw invalidField(FN, 'tieEmbeddings', 'a boolean', tieEmbeddings);
+  const dropout = checkRate01(FN, 'dropout', config.dropout ?? 0);
+  const tieEmbeddings = checkBoolean(FN, 'tieEmbeddings', config.tieEmbeddings ?? true);
   const activation = checkOneOf(FN, 'activation', config.activation ?? 'gelu', ['gelu', 'geluTanh', 'relu', 'swish'] as const);
-  const seed = config.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', config.seed);
+  const seed = checkOptionalSeed(FN, 'seed', config.seed);
   if (modelDim % numHeads !== 0) {
     throw new ValueError(`${FN}: \`modelDim\` must be divisible by \`numHeads\`: received modelDim ${modelDim} and numHeads ${numHeads}.`);
   }

@@ -6,7 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { weightSeed } from '../_internal/initializers.js';
-import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
+import { checkBoolean, checkOptionalSeed, checkPositiveInt } from '../_internal/validate.js';
 import { tokenEmbedding } from '../layers/TokenEmbedding.js';
 import { waveNetBlock } from './WaveNetBlock.js';
 
@@ -113,8 +113,7 @@ export function resolveWaveNetConfig(fn: string, config: WaveNetConfig): Resolve
   if (typeof quantizationLevels !== 'number' || !Number.isInteger(quantizationLevels) || quantizationLevels < 2) {
     throw invalidField(fn, 'quantizationLevels', 'an integer >= 2', quantizationLevels);
   }
-  const recompute = config.recompute ?? false;
-  if (typeof recompute !== 'boolean') throw invalidField(fn, 'recompute', 'a boolean', recompute);
+  const recompute = checkBoolean(fn, 'recompute', config.recompute ?? false);
   return {
     recompute,
     residualChannels: checkPositiveInt(fn, 'residualChannels', config.residualChannels ?? 64),
@@ -123,7 +122,7 @@ export function resolveWaveNetConfig(fn: string, config: WaveNetConfig): Resolve
     dilations,
     quantizationLevels,
     conditioningDim: config.conditioningDim === undefined ? null : checkPositiveInt(fn, 'conditioningDim', config.conditioningDim),
-    seed: config.seed === undefined ? undefined : checkNonNegativeInt(fn, 'seed', config.seed),
+    seed: checkOptionalSeed(fn, 'seed', config.seed),
   };
 }
 

@@ -5,7 +5,7 @@
 //
 // Legend: B batch, Z latent size, S image size, C channels.
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
+import { checkBoolean, checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
 import { layerNorm } from '../layers/LayerNorm.js';
 import { tokenEmbedding } from '../layers/TokenEmbedding.js';
 import { checkKnownKeys, checkConfigObject } from '../_internal/config.js';
@@ -144,8 +144,7 @@ export function buildDCGAN(config: DCGANConfig = {}): DCGAN {
   checkPositiveInt(FN, 'discriminatorFilters', ndf);
   if (seed !== undefined) checkNonNegativeInt(FN, 'seed', seed);
   const numClasses = config.numClasses === undefined ? null : checkPositiveInt(FN, 'numClasses', config.numClasses);
-  const auxiliary = config.auxiliaryClassifier ?? false;
-  if (typeof auxiliary !== 'boolean') throw invalidField(FN, 'auxiliaryClassifier', 'a boolean', auxiliary);
+  const auxiliary = checkBoolean(FN, 'auxiliaryClassifier', config.auxiliaryClassifier ?? false);
   if (auxiliary && numClasses === null) throw invalidField(FN, 'auxiliaryClassifier', 'false unless numClasses is given', auxiliary);
   const dNorm = config.discriminatorNormalization ?? 'batch';
   if (!(['batch', 'layer', 'none'] as unknown[]).includes(dNorm)) throw invalidField(FN, 'discriminatorNormalization', "'batch', 'layer' or 'none'", dNorm);

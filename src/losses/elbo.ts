@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
-import { checkFiniteNumber, checkOneOf, checkPositiveNumber, formatShape } from '../_internal/validate.js';
+import { checkNonNegativeNumber, checkOneOf, checkPositiveNumber, formatShape } from '../_internal/validate.js';
 import { checkSameShapePair } from './_perExample.js';
 import { bernoulliNegLogLikelihood } from './bernoulliNegLogLikelihood.js';
 import { gaussianNegLogLikelihood } from './gaussianNegLogLikelihood.js';
@@ -83,8 +83,7 @@ export function elbo(
     throw invalidField(FN, 'variance', "no `variance` with likelihood 'bernoulli' (it has none)", options.variance);
   }
   const variance = checkPositiveNumber(FN, 'variance', options.variance ?? 1);
-  const beta = checkFiniteNumber(FN, 'beta', options.beta ?? 1);
-  if (beta < 0) throw invalidField(FN, 'beta', 'a non-negative number', beta);
+  const beta = checkNonNegativeNumber(FN, 'beta', options.beta ?? 1);
   checkSameShapePair(FN, 'reconstruction', reconstruction, 'x', x);
   checkSameShapePair(FN, 'mean', mean, 'logVar', logVar);
   if (x.shape[0] !== mean.shape[0]) {

@@ -7,7 +7,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { invalidField } from '../_internal/errors.js';
 import { weightSeed } from '../_internal/initializers.js';
-import { checkFiniteNumber, checkNonNegativeInt, checkOneOf, checkPositiveInt, checkPositiveNumber } from '../_internal/validate.js';
+import { checkBoolean, checkNonNegativeNumber, checkOneOf, checkOptionalSeed, checkPositiveInt, checkPositiveNumber } from '../_internal/validate.js';
 import type { VAELikelihood } from '../losses/elbo.js';
 import { gaussianSample } from './GaussianSample.js';
 import type { VAE, VAECommonConfig } from './types.js';
@@ -42,16 +42,14 @@ export function commonVAEOptions(
     throw invalidField(fn, 'variance', "no `variance` with likelihood 'bernoulli' (it has none)", config.variance);
   }
   const variance = checkPositiveNumber(fn, 'variance', config.variance ?? 1);
-  const beta = checkFiniteNumber(fn, 'beta', config.beta ?? 1);
-  if (beta < 0) throw invalidField(fn, 'beta', 'a non-negative number', beta);
+  const beta = checkNonNegativeNumber(fn, 'beta', config.beta ?? 1);
   let numClasses: number | null = null;
   if (config.numClasses !== undefined) {
     numClasses = checkPositiveInt(fn, 'numClasses', config.numClasses);
     if (numClasses < 2) throw invalidField(fn, 'numClasses', 'an integer >= 2', numClasses);
   }
-  const seed = config.seed === undefined ? undefined : checkNonNegativeInt(fn, 'seed', config.seed);
-  const sampleAtInference = config.sampleAtInference ?? true;
-  if (typeof sampleAtInference !== 'boolean') throw invalidField(fn, 'sampleAtInference', 'a boolean', sampleAtInference);
+  const seed = checkOptionalSeed(fn, 'seed', config.seed);
+  const sampleAtInference = checkBoolean(fn, 'sampleAtInference', config.sampleAtInference ?? true);
   return { latentDim, likelihood, variance, beta, numClasses, seed, sampleAtInference };
 }
 

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { ValueError } from '../_internal/errors.js';
-import { checkNonNegativeInt, checkTensor, formatShape } from '../_internal/validate.js';
+import { checkOptionalSeed, checkTensor, formatShape } from '../_internal/validate.js';
 
 /**
  * Options of {@link reparameterize}.
@@ -47,7 +47,7 @@ const FN = 'reparameterize';
 export function reparameterize(mean: tf.Tensor, logVar: tf.Tensor, options: ReparameterizeOptions = {}): tf.Tensor {
   checkConfigObject(FN, options, 'options');
   checkKnownKeys(FN, options, ['seed'], 'options');
-  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
+  const seed = checkOptionalSeed(FN, 'seed', options.seed);
   checkMeanLogVar(FN, mean, logVar);
   return tf.tidy(() => {
     const epsilon = tf.randomNormal(mean.shape, 0, 1, 'float32', seed); // [B, Z]
