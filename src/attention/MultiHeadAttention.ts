@@ -10,6 +10,7 @@ import {
   type Initializer,
   type InitializerSpec,
   type InitializerName,
+  streamSeed,
 } from '../_internal/initializers.js';
 import { seedSource, type SeedSource } from '../_internal/random.js';
 import { checkBoolean, checkOptionalSeed, checkPositiveInt, checkRate01, checkTensor, formatShape } from '../_internal/validate.js';
@@ -137,7 +138,7 @@ export class MultiHeadAttention extends tfl.layers.Layer {
     this.seed = seed;
     this.kernelInitializer = kernelInitializer;
     this.biasInitializer = biasInitializer;
-    this.rng = seedSource(seed === undefined ? undefined : seed + 1);
+    this.rng = seedSource(streamSeed(seed, 'dropout'));
   }
 
   override build(inputShape: Shape | Shape[]): void {

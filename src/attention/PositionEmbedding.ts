@@ -6,7 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ValueError } from '../_internal/errors.js';
 import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
 import { checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
-import { normal002 } from '../_internal/initializers.js';
+import { gpt2NormalInitializer } from '../_internal/initializers.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
@@ -48,7 +48,7 @@ export class PositionEmbedding extends tfl.layers.Layer {
     const { own, base } = splitLayerArgs(FN, args, OWN_KEYS);
     const sequenceLength = checkPositiveInt(FN, 'sequenceLength', own.sequenceLength);
     const seed = checkOptionalSeed(FN, 'seed', own.seed);
-    const init = resolveInitializer(FN, 'initializer', own.initializer, normal002, seed);
+    const init = resolveInitializer(FN, 'initializer', own.initializer, gpt2NormalInitializer, seed);
     super(base);
     this.sequenceLength = sequenceLength;
     this.seed = seed;

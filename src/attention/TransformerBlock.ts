@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ValueError } from '../_internal/errors.js';
-import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
+import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec, streamSeed } from '../_internal/initializers.js';
 import { seedSource, type SeedSource } from '../_internal/random.js';
 import { checkBoolean, checkOneOf, checkOptionalSeed, checkPositiveInt, checkPositiveNumber, checkRate01, formatShape } from '../_internal/validate.js';
 import { multiHeadAttentionForward, type KeyValueCache } from './_attentionCore.js';
@@ -125,7 +125,7 @@ export class TransformerBlock extends tfl.layers.Layer {
     this.useBias = useBias;
     this.seed = seed;
     this.kernelInitializer = kernelInitializer;
-    this.rng = seedSource(seed === undefined ? undefined : seed + 1);
+    this.rng = seedSource(streamSeed(seed, 'dropout'));
   }
 
   override build(inputShape: Shape | Shape[]): void {

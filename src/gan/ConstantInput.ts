@@ -4,6 +4,7 @@
 // Legend: B batch, S side, C channels.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { optional } from '../_internal/config.js';
 import { checkOptionalSeed, checkPositiveInt } from '../_internal/validate.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
@@ -54,7 +55,7 @@ export class ConstantInput extends tfl.layers.Layer {
   }
 
   override build(_inputShape: Shape | Shape[]): void {
-    const init = tfl.initializers.randomNormal({ mean: 0, stddev: 1, ...(this.seed === undefined ? {} : { seed: this.seed }) });
+    const init = tfl.initializers.randomNormal({ mean: 0, stddev: 1, ...optional('seed', this.seed) });
     this.constant = this.addWeight('constant', [1, this.size, this.size, this.channels], 'float32', init);
     this.built = true;
   }

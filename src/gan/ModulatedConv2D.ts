@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ValueError } from '../_internal/errors.js';
-import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
+import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec, streamSeed } from '../_internal/initializers.js';
 import { checkBoolean, checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
@@ -87,7 +87,7 @@ export class ModulatedConv2D extends tfl.layers.Layer {
     const useBias = checkBoolean(FN, 'useBias', own.useBias ?? true);
     const seed = checkOptionalSeed(FN, 'seed', own.seed);
     const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', own.kernelInitializer, 'leCunNormal', seed);
-    const styleInitializer = resolveInitializer(FN, 'styleInitializer', own.styleInitializer, 'leCunNormal', seed === undefined ? undefined : seed + 1);
+    const styleInitializer = resolveInitializer(FN, 'styleInitializer', own.styleInitializer, 'leCunNormal', streamSeed(seed, 'style'));
     super(base);
     this.filters = filters;
     this.kernelSize = kernelSize;

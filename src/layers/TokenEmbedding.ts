@@ -8,7 +8,7 @@ import { ValueError } from '../_internal/errors.js';
 import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
 import { checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { embeddingLookup } from './_embeddingLookup.js';
-import { normal002 } from '../_internal/initializers.js';
+import { gpt2NormalInitializer } from '../_internal/initializers.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
@@ -61,7 +61,7 @@ export class TokenEmbedding extends tfl.layers.Layer {
     const vocabSize = checkPositiveInt(FN, 'vocabSize', own.vocabSize);
     const outputDim = checkPositiveInt(FN, 'outputDim', own.outputDim);
     const seed = checkOptionalSeed(FN, 'seed', own.seed);
-    const init = resolveInitializer(FN, 'embeddingsInitializer', own.embeddingsInitializer, normal002, seed);
+    const init = resolveInitializer(FN, 'embeddingsInitializer', own.embeddingsInitializer, gpt2NormalInitializer, seed);
     super(base);
     this.vocabSize = vocabSize;
     this.outputDim = outputDim;

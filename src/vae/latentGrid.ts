@@ -4,7 +4,7 @@
 //
 // Legend: G grid size, Z latent size.
 import * as tf from '@tensorflow/tfjs-core';
-import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
+import { checkConfigObject, checkKnownKeys, optional } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { checkOneOf, checkPositiveInt, checkPositiveNumber } from '../_internal/validate.js';
 import { decodeLatents } from './decodeLatents.js';
@@ -110,7 +110,7 @@ export function latentGrid(vae: VAEModels, options: LatentGridOptions = {}): tf.
   try {
     return decodeLatents(vae, latents, {
       output: options.output ?? 'mean',
-      ...(labels === undefined ? {} : { labels }),
+      ...optional('labels', labels),
     }); // [G·G, …]
   } finally {
     latents.dispose();
