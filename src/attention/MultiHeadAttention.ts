@@ -14,10 +14,9 @@ import {
 } from '../_internal/initializers.js';
 import { seedSource, type SeedSource } from '../_internal/random.js';
 import { checkBoolean, checkOptionalSeed, checkPositiveInt, checkRate01, checkTensor, formatShape } from '../_internal/validate.js';
-import { keepMaskToAdditive, multiHeadAttentionForward } from './_attentionCore.js';
+import { checkBroadcast, keepMaskToAdditive, multiHeadAttentionForward } from './_attentionCore.js';
 import { addAttentionWeights, readAttentionWeights, type AttentionVariables } from './_attentionWeights.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
-import { checkBroadcast } from './scaledDotProductAttention.js';
 
 /**
  * Arguments of {@link MultiHeadAttention}, as Keras users know them.

@@ -10,6 +10,7 @@ import { ValueError } from '../_internal/errors.js';
 import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec, streamSeed } from '../_internal/initializers.js';
 import { checkBoolean, checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
+import { modulatedConv2dForward } from './_modulatedConv2dForward.js';
 
 /**
  * Arguments of {@link ModulatedConv2D}.
@@ -37,7 +38,6 @@ const FN = 'ModulatedConv2D';
 const OWN_KEYS = ['filters', 'kernelSize', 'demodulate', 'useBias', 'kernelInitializer', 'styleInitializer', 'seed'] as const;
 
 /** ε of eq. 3, as in the paper's code. */
-const DEMOD_EPSILON = 1e-8;
 
 /**
  * A StyleGAN2 modulated convolution: `[x, w]` → `y`, with features
@@ -170,34 +170,6 @@ export class ModulatedConv2D extends tfl.layers.Layer {
     if (this.seed !== undefined) config['seed'] = this.seed;
     return { ...super.getConfig(), ...config };
   }
-}
-
-/**
- * The modulated convolution as ops (differentiable in every argument).
- * @hidden
- */
-export function modulatedConv2dForward(
-  x: tf.Tensor4D,
-  w: tf.Tensor2D,
-  kernel: tf.Tensor4D,
-  styleKernel: tf.Tensor2D,
-  styleBias: tf.Tensor1D,
-  bias: tf.Tensor1D | undefined,
-  demodulate: boolean,
-): tf.Tensor4D {
-  const [b, , , ci] = x.shape;
-  const co = kernel.shape[3];
-  const s = tf.add(tf.matMul(w, styleKernel), styleBias) as tf.Tensor2D; // [B, Ci]
-  const scaled = tf.mul(x, tf.reshape(s, [b, 1, 1, ci])) as tf.Tensor4D; // [B, H, W, Ci]: eq. 1 moved onto the input
-  let y = tf.conv2d(scaled, kernel, 1, 'same'); // [B, H, W, Co]
-  if (demodulate) {
-    // Σ_{k,i} (w[k,i,o]·s[b,i])² = Σ_i s[b,i]² · Σ_k w[k,i,o]²: one [B, Ci] × [Ci, Co] product.
-    const kernelEnergy = tf.sum(tf.square(kernel), [0, 1]) as tf.Tensor2D; // [Ci, Co]
-    const d = tf.rsqrt(tf.add(tf.matMul(tf.square(s), kernelEnergy), DEMOD_EPSILON)); // [B, Co]: eq. 3
-    y = tf.mul(y, tf.reshape(d, [b, 1, 1, co])) as tf.Tensor4D;
-  }
-  if (bias !== undefined) y = tf.add(y, bias) as tf.Tensor4D;
-  return y;
 }
 
 /**

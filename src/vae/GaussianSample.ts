@@ -9,7 +9,8 @@ import { ValueError } from '../_internal/errors.js';
 import { seedSource, type SeedSource } from '../_internal/random.js';
 import { checkBoolean, checkOptionalSeed, formatShape } from '../_internal/validate.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
-import { checkMeanLogVar, reparameterize } from './reparameterize.js';
+import { checkMeanLogVar } from './_checkMeanLogVar.js';
+import { reparameterize } from './reparameterize.js';
 
 /**
  * Arguments of {@link GaussianSample}.
