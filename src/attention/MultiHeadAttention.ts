@@ -4,20 +4,19 @@
 // Legend: B batch, T query length, S key/value length, C width, H heads, D key size, E value size, O output width.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import {
   resolveInitializer,
   type Initializer,
   type InitializerSpec,
   type InitializerName,
+  streamSeed,
 } from '../_internal/initializers.js';
 import { seedSource, type SeedSource } from '../_internal/random.js';
-import { checkNonNegativeInt, checkPositiveInt, checkTensor, formatShape } from '../_internal/validate.js';
-import { keepMaskToAdditive, multiHeadAttentionForward } from './_attentionCore.js';
+import { checkBoolean, checkOptionalSeed, checkPositiveInt, checkRate01, checkTensor, formatShape } from '../_internal/validate.js';
+import { checkBroadcast, keepMaskToAdditive, multiHeadAttentionForward } from './_attentionCore.js';
 import { addAttentionWeights, readAttentionWeights, type AttentionVariables } from './_attentionWeights.js';
-import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
-import { checkBroadcast } from './scaledDotProductAttention.js';
+import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
  * Arguments of {@link MultiHeadAttention}, as Keras users know them.
@@ -68,11 +67,7 @@ export interface MultiHeadAttentionCallOptions {
 }
 
 const FN = 'MultiHeadAttention';
-const ARG_KEYS = [
-  'numHeads', 'keyDim', 'valueDim', 'dropout', 'useBias', 'outputShape', 'kernelInitializer', 'biasInitializer', 'seed',
-  // LayerArgs
-  'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights', 'inputDType',
-] as const;
+const OWN_KEYS = ['numHeads', 'keyDim', 'valueDim', 'dropout', 'useBias', 'outputShape', 'kernelInitializer', 'biasInitializer', 'seed'] as const;
 
 /**
  * Multi-head attention, self or cross, as a tfjs-layers layer.
@@ -118,24 +113,21 @@ export class MultiHeadAttention extends tfl.layers.Layer {
   private graphOptions: { useCausalMask?: boolean; returnAttentionScores?: boolean } = {};
 
   constructor(args: MultiHeadAttentionArgs) {
-    if (args === null || typeof args !== 'object') throw invalidField(FN, 'args', 'an object', args);
-    const numHeads = checkPositiveInt(FN, 'numHeads', args.numHeads);
-    const keyDim = checkPositiveInt(FN, 'keyDim', args.keyDim);
-    const valueDim = checkPositiveInt(FN, 'valueDim', args.valueDim ?? keyDim);
-    const dropout = args.dropout ?? 0;
-    if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw invalidField(FN, 'dropout', 'a number in [0, 1)', dropout);
-    const useBias = args.useBias ?? true;
-    if (typeof useBias !== 'boolean') throw invalidField(FN, 'useBias', 'a boolean', useBias);
+    const { own, base } = splitLayerArgs(FN, args, OWN_KEYS);
+    const numHeads = checkPositiveInt(FN, 'numHeads', own.numHeads);
+    const keyDim = checkPositiveInt(FN, 'keyDim', own.keyDim);
+    const valueDim = checkPositiveInt(FN, 'valueDim', own.valueDim ?? keyDim);
+    const dropout = checkRate01(FN, 'dropout', own.dropout ?? 0);
+    const useBias = checkBoolean(FN, 'useBias', own.useBias ?? true);
     let outputWidth: number | null = null;
-    if (args.outputShape !== undefined) {
-      const o = Array.isArray(args.outputShape) && args.outputShape.length === 1 ? args.outputShape[0] : args.outputShape;
+    if (own.outputShape !== undefined) {
+      const o = Array.isArray(own.outputShape) && own.outputShape.length === 1 ? own.outputShape[0] : own.outputShape;
       outputWidth = checkPositiveInt(FN, 'outputShape', o);
     }
-    const seed = args.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', args.seed);
-    const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', args.kernelInitializer, 'glorotUniform', seed);
-    const biasInitializer = resolveInitializer(FN, 'biasInitializer', args.biasInitializer, 'zeros');
-    const { numHeads: _h, keyDim: _k, valueDim: _v, dropout: _d, useBias: _b, outputShape: _o, kernelInitializer: _ki, biasInitializer: _bi, seed: _s, ...layerArgs } = args;
-    super(layerArgs);
+    const seed = checkOptionalSeed(FN, 'seed', own.seed);
+    const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', own.kernelInitializer, 'glorotUniform', seed);
+    const biasInitializer = resolveInitializer(FN, 'biasInitializer', own.biasInitializer, 'zeros');
+    super(base);
     this.numHeads = numHeads;
     this.keyDim = keyDim;
     this.valueDim = valueDim;
@@ -145,7 +137,7 @@ export class MultiHeadAttention extends tfl.layers.Layer {
     this.seed = seed;
     this.kernelInitializer = kernelInitializer;
     this.biasInitializer = biasInitializer;
-    this.rng = seedSource(seed === undefined ? undefined : seed + 1);
+    this.rng = seedSource(streamSeed(seed, 'dropout'));
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -286,7 +278,6 @@ function splitShapes(inputShape: Shape | Shape[]): [Shape, Shape, Shape] {
  */
 // @__NO_SIDE_EFFECTS__
 export function multiHeadAttention(args: MultiHeadAttentionArgs): MultiHeadAttention {
-  if (args !== null && typeof args === 'object') checkKnownKeys(FN, args, ARG_KEYS, 'args');
   return new MultiHeadAttention(args);
 }
 

@@ -3,12 +3,11 @@
 // Legend: B batch, T length, C width, L maximum length.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkKnownKeys } from '../_internal/config.js';
-import { invalidField, ValueError } from '../_internal/errors.js';
+import { ValueError } from '../_internal/errors.js';
 import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
-import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
-import { normal002 } from '../_internal/initializers.js';
-import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
+import { checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
+import { gpt2NormalInitializer } from '../_internal/initializers.js';
+import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
  * Arguments of {@link PositionEmbedding}.
@@ -25,7 +24,7 @@ export interface PositionEmbeddingArgs extends LayerArgs {
 }
 
 const FN = 'PositionEmbedding';
-const ARG_KEYS = ['sequenceLength', 'initializer', 'seed', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights'] as const;
+const OWN_KEYS = ['sequenceLength', 'initializer', 'seed'] as const;
 
 /**
  * Learned position embeddings. Applied to `[B, T, C]` (usually token
@@ -46,12 +45,11 @@ export class PositionEmbedding extends tfl.layers.Layer {
   private table: tfl.LayerVariable | null = null;
 
   constructor(args: PositionEmbeddingArgs) {
-    if (args === null || typeof args !== 'object') throw invalidField(FN, 'args', 'an object', args);
-    const sequenceLength = checkPositiveInt(FN, 'sequenceLength', args.sequenceLength);
-    const seed = args.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', args.seed);
-    const init = resolveInitializer(FN, 'initializer', args.initializer, normal002, seed);
-    const { sequenceLength: _l, initializer: _i, seed: _s, ...layerArgs } = args;
-    super(layerArgs);
+    const { own, base } = splitLayerArgs(FN, args, OWN_KEYS);
+    const sequenceLength = checkPositiveInt(FN, 'sequenceLength', own.sequenceLength);
+    const seed = checkOptionalSeed(FN, 'seed', own.seed);
+    const init = resolveInitializer(FN, 'initializer', own.initializer, gpt2NormalInitializer, seed);
+    super(base);
     this.sequenceLength = sequenceLength;
     this.seed = seed;
     this.initializer = init;
@@ -118,6 +116,5 @@ export class PositionEmbedding extends tfl.layers.Layer {
  */
 // @__NO_SIDE_EFFECTS__
 export function positionEmbedding(args: PositionEmbeddingArgs): PositionEmbedding {
-  if (args !== null && typeof args === 'object') checkKnownKeys(FN, args, ARG_KEYS, 'args');
   return new PositionEmbedding(args);
 }

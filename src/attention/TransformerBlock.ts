@@ -4,14 +4,13 @@
 // Legend: B batch, T length, S cached + new length, C width, H heads, D head size, F MLP width.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkKnownKeys } from '../_internal/config.js';
-import { invalidField, ValueError } from '../_internal/errors.js';
-import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
+import { ValueError } from '../_internal/errors.js';
+import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec, streamSeed } from '../_internal/initializers.js';
 import { seedSource, type SeedSource } from '../_internal/random.js';
-import { checkNonNegativeInt, checkOneOf, checkPositiveInt, checkPositiveNumber, formatShape } from '../_internal/validate.js';
+import { checkBoolean, checkOneOf, checkOptionalSeed, checkPositiveInt, checkPositiveNumber, checkRate01, formatShape } from '../_internal/validate.js';
 import { multiHeadAttentionForward, type KeyValueCache } from './_attentionCore.js';
 import { addAttentionWeights, readAttentionWeights, type AttentionVariables } from './_attentionWeights.js';
-import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
+import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 import { layerNormalize } from '../layers/layerNormalize.js';
 
 /**
@@ -53,10 +52,7 @@ export interface TransformerBlockArgs extends LayerArgs {
 }
 
 const FN = 'TransformerBlock';
-const ARG_KEYS = [
-  'numHeads', 'keyDim', 'mlpRatio', 'activation', 'dropout', 'causal', 'layerNormEpsilon', 'useBias', 'kernelInitializer', 'seed',
-  'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights',
-] as const;
+const OWN_KEYS = ['numHeads', 'keyDim', 'mlpRatio', 'activation', 'dropout', 'causal', 'layerNormEpsilon', 'useBias', 'kernelInitializer', 'seed'] as const;
 
 interface BlockVariables {
   norm1Gamma: tfl.LayerVariable;
@@ -107,22 +103,18 @@ export class TransformerBlock extends tfl.layers.Layer {
   private vars: BlockVariables | null = null;
 
   constructor(args: TransformerBlockArgs) {
-    if (args === null || typeof args !== 'object') throw invalidField(FN, 'args', 'an object', args);
-    const numHeads = checkPositiveInt(FN, 'numHeads', args.numHeads);
-    const keyDim = args.keyDim === undefined ? null : checkPositiveInt(FN, 'keyDim', args.keyDim);
-    const mlpRatio = checkPositiveNumber(FN, 'mlpRatio', args.mlpRatio ?? 4);
-    const activation = checkOneOf(FN, 'activation', args.activation ?? 'gelu', ACTIVATIONS);
-    const dropout = args.dropout ?? 0;
-    if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw invalidField(FN, 'dropout', 'a number in [0, 1)', dropout);
-    const causal = args.causal ?? false;
-    if (typeof causal !== 'boolean') throw invalidField(FN, 'causal', 'a boolean', causal);
-    const layerNormEpsilon = checkPositiveNumber(FN, 'layerNormEpsilon', args.layerNormEpsilon ?? 1e-5);
-    const useBias = args.useBias ?? true;
-    if (typeof useBias !== 'boolean') throw invalidField(FN, 'useBias', 'a boolean', useBias);
-    const seed = args.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', args.seed);
-    const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', args.kernelInitializer, 'glorotUniform', seed);
-    const { numHeads: _a, keyDim: _b, mlpRatio: _c, activation: _d, dropout: _e, causal: _f, layerNormEpsilon: _g, useBias: _h, kernelInitializer: _i, seed: _j, ...layerArgs } = args;
-    super(layerArgs);
+    const { own, base } = splitLayerArgs(FN, args, OWN_KEYS);
+    const numHeads = checkPositiveInt(FN, 'numHeads', own.numHeads);
+    const keyDim = own.keyDim === undefined ? null : checkPositiveInt(FN, 'keyDim', own.keyDim);
+    const mlpRatio = checkPositiveNumber(FN, 'mlpRatio', own.mlpRatio ?? 4);
+    const activation = checkOneOf(FN, 'activation', own.activation ?? 'gelu', ACTIVATIONS);
+    const dropout = checkRate01(FN, 'dropout', own.dropout ?? 0);
+    const causal = checkBoolean(FN, 'causal', own.causal ?? false);
+    const layerNormEpsilon = checkPositiveNumber(FN, 'layerNormEpsilon', own.layerNormEpsilon ?? 1e-5);
+    const useBias = checkBoolean(FN, 'useBias', own.useBias ?? true);
+    const seed = checkOptionalSeed(FN, 'seed', own.seed);
+    const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', own.kernelInitializer, 'glorotUniform', seed);
+    super(base);
     this.numHeads = numHeads;
     this.keyDim = keyDim;
     this.mlpRatio = mlpRatio;
@@ -133,7 +125,7 @@ export class TransformerBlock extends tfl.layers.Layer {
     this.useBias = useBias;
     this.seed = seed;
     this.kernelInitializer = kernelInitializer;
-    this.rng = seedSource(seed === undefined ? undefined : seed + 1);
+    this.rng = seedSource(streamSeed(seed, 'dropout'));
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -277,6 +269,5 @@ export class TransformerBlock extends tfl.layers.Layer {
  */
 // @__NO_SIDE_EFFECTS__
 export function transformerBlock(args: TransformerBlockArgs): TransformerBlock {
-  if (args !== null && typeof args === 'object') checkKnownKeys(FN, args, ARG_KEYS, 'args');
   return new TransformerBlock(args);
 }

@@ -8,6 +8,8 @@
  * D key/query head size, E value head size, O output width.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { ValueError } from '../_internal/errors.js';
+import { formatShape } from '../_internal/validate.js';
 
 /** Large negative score for masked positions: finite, so a fully masked row stays finite. @hidden */
 export const MASKED_SCORE = -1e9;
@@ -131,4 +133,17 @@ export function multiHeadAttentionForward(
   }
   const { output, weights } = attend(q, k, v, opts.additiveMask, opts.causal, opts.dropout, opts.seed);
   return { output: mergeHeads(output, w.outputKernel, w.outputBias), weights, cache: { key: k, value: v } };
+}
+
+/**
+ * Throws unless `shape` broadcasts to `target` (numpy rules: align at the end, each size equal or 1).
+ * @hidden
+ */
+export function checkBroadcast(fn: string, field: string, shape: readonly number[], target: readonly number[]): void {
+  const ok =
+    shape.length <= target.length &&
+    shape.every((dim, i) => dim === 1 || dim === target[target.length - shape.length + i]);
+  if (!ok) {
+    throw new ValueError(`${fn}: invalid \`${field}\` shape: ${formatShape(shape)} does not broadcast to ${formatShape(target)}.`);
+  }
 }

@@ -5,11 +5,10 @@
 // Legend: B batch, T length (≤ contextLength), C modelDim, V vocabSize.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
-import { invalidField, ValueError } from '../_internal/errors.js';
-import { weightSeed } from '../_internal/initializers.js';
-import { checkNonNegativeInt, checkOneOf, checkPositiveInt, checkPositiveNumber } from '../_internal/validate.js';
-import { normal002 } from '../_internal/initializers.js';
+import { checkConfigObject, checkKnownKeys, optional } from '../_internal/config.js';
+import { ValueError } from '../_internal/errors.js';
+import { checkBoolean, checkOneOf, checkOptionalSeed, checkPositiveInt, checkPositiveNumber, checkRate01 } from '../_internal/validate.js';
+import { gpt2NormalInitializer, layerSeeds } from '../_internal/initializers.js';
 import { layerNorm } from '../layers/LayerNorm.js';
 import { positionEmbedding } from './PositionEmbedding.js';
 import { tokenEmbedding } from '../layers/TokenEmbedding.js';
@@ -99,24 +98,27 @@ export function buildTransformerLM(config: TransformerLMConfig): tfl.LayersModel
   const numHeads = checkPositiveInt(FN, 'numHeads', config.numHeads);
   const numLayers = checkPositiveInt(FN, 'numLayers', config.numLayers);
   const mlpRatio = checkPositiveNumber(FN, 'mlpRatio', config.mlpRatio ?? 4);
-  const dropout = config.dropout ?? 0;
-  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw invalidField(FN, 'dropout', 'a number in [0, 1)', dropout);
-  const tieEmbeddings = config.tieEmbeddings ?? true;
-  if (typeof tieEmbeddings !== 'boolean') throw invalidField(FN, 'tieEmbeddings', 'a boolean', tieEmbeddings);
+  const dropout = checkRate01(FN, 'dropout', config.dropout ?? 0);
+  const tieEmbeddings = checkBoolean(FN, 'tieEmbeddings', config.tieEmbeddings ?? true);
   const activation = checkOneOf(FN, 'activation', config.activation ?? 'gelu', ['gelu', 'geluTanh', 'relu', 'swish'] as const);
-  const seed = config.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', config.seed);
+  const seed = checkOptionalSeed(FN, 'seed', config.seed);
   if (modelDim % numHeads !== 0) {
     throw new ValueError(`${FN}: \`modelDim\` must be divisible by \`numHeads\`: received modelDim ${modelDim} and numHeads ${numHeads}.`);
   }
-  const s = (i: number): number | undefined => (seed === undefined ? undefined : weightSeed(seed, i));
+  // Embeddings, dropout and head take seeds 0-3; each block i takes seed i of
+  // three streams (kernels, dropout, residual projections), for any depth.
+  const layerSeed = layerSeeds(seed);
+  const blockKernelSeed = layerSeeds(seed, 'blockKernel');
+  const blockSeed = layerSeeds(seed, 'block');
+  const residualProjectionSeed = layerSeeds(seed, 'residualProjection');
   const residualStd = 0.02 / Math.sqrt(2 * numLayers);
 
   const ids = tfl.input({ shape: [null], dtype: 'int32', name: LM_LAYER_NAMES.input }); // [B, T]
-  const embedding = tokenEmbedding({ vocabSize, outputDim: modelDim, name: LM_LAYER_NAMES.tokenEmbedding, ...opt('seed', s(0)) });
+  const embedding = tokenEmbedding({ vocabSize, outputDim: modelDim, name: LM_LAYER_NAMES.tokenEmbedding, ...optional('seed', layerSeed(0)) });
   const tokens = embedding.apply(ids) as tfl.SymbolicTensor; // [B, T, C]
-  const positions = positionEmbedding({ sequenceLength: contextLength, name: LM_LAYER_NAMES.positionEmbedding, ...opt('seed', s(1)) }).apply(tokens) as tfl.SymbolicTensor;
+  const positions = positionEmbedding({ sequenceLength: contextLength, name: LM_LAYER_NAMES.positionEmbedding, ...optional('seed', layerSeed(1)) }).apply(tokens) as tfl.SymbolicTensor;
   let x = tfl.layers.add({ name: 'embedding_sum' }).apply([tokens, positions]) as tfl.SymbolicTensor;
-  if (dropout > 0) x = tfl.layers.dropout({ rate: dropout, name: 'embedding_dropout', ...opt('seed', s(2)) }).apply(x) as tfl.SymbolicTensor;
+  if (dropout > 0) x = tfl.layers.dropout({ rate: dropout, name: 'embedding_dropout', ...optional('seed', layerSeed(2)) }).apply(x) as tfl.SymbolicTensor;
   for (let i = 0; i < numLayers; i++) {
     const block = transformerBlock({
       numHeads,
@@ -124,29 +126,25 @@ export function buildTransformerLM(config: TransformerLMConfig): tfl.LayersModel
       activation,
       dropout,
       causal: true,
-      kernelInitializer: normal002(s(10 + i)),
+      kernelInitializer: gpt2NormalInitializer(blockKernelSeed(i)),
       name: LM_LAYER_NAMES.block(i),
-      ...opt('seed', s(100 + i)),
+      ...optional('seed', blockSeed(i)),
     });
     x = block.apply(x) as tfl.SymbolicTensor;
-    scaleResidualProjections(block, residualStd, s(200 + i));
+    scaleResidualProjections(block, residualStd, residualProjectionSeed(i));
   }
   x = layerNorm({ epsilon: 1e-5, name: LM_LAYER_NAMES.finalNorm }).apply(x) as tfl.SymbolicTensor;
   const logits = tieEmbeddings
     ? (embedding.apply(x) as tfl.SymbolicTensor) // [B, T, V]
-    : (tfl.layers.dense({ units: vocabSize, name: LM_LAYER_NAMES.head, kernelInitializer: normal002(s(3)) }).apply(x) as tfl.SymbolicTensor);
+    : (tfl.layers.dense({ units: vocabSize, name: LM_LAYER_NAMES.head, kernelInitializer: gpt2NormalInitializer(layerSeed(3)) }).apply(x) as tfl.SymbolicTensor);
   return tfl.model({ inputs: ids, outputs: logits, name: 'transformer_lm' });
-}
-
-/** `{ [key]: value }` when value is defined, `{}` otherwise (for exactOptionalPropertyTypes). */
-function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 }
 
 /** GPT-2: residual projections (attention output, MLP output) start at N(0, 0.02/√(2L)). */
 function scaleResidualProjections(block: TransformerBlock, std: number, seed: number | undefined): void {
+  const projectionSeed = layerSeeds(seed);
   block.residualProjections().forEach((w, i) => {
-    const init = normal002(seed === undefined ? undefined : weightSeed(seed, i));
+    const init = gpt2NormalInitializer(projectionSeed(i));
     const scaled = tf.tidy(() => tf.mul(init.apply(w.shape), std / 0.02));
     w.write(scaled);
     scaled.dispose();

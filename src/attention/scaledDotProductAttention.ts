@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { checkTensor, formatShape } from '../_internal/validate.js';
-import { attend, keepMaskToAdditive } from './_attentionCore.js';
+import { attend, checkBroadcast, keepMaskToAdditive } from './_attentionCore.js';
 
 /**
  * Options of {@link scaledDotProductAttention}.
@@ -100,15 +100,3 @@ export function scaledDotProductAttention(
   });
 }
 
-/**
- * Throws unless `shape` broadcasts to `target` (numpy rules: align at the end, each size equal or 1).
- * @hidden
- */
-export function checkBroadcast(fn: string, field: string, shape: readonly number[], target: readonly number[]): void {
-  const ok =
-    shape.length <= target.length &&
-    shape.every((dim, i) => dim === 1 || dim === target[target.length - shape.length + i]);
-  if (!ok) {
-    throw new ValueError(`${fn}: invalid \`${field}\` shape: ${formatShape(shape)} does not broadcast to ${formatShape(target)}.`);
-  }
-}

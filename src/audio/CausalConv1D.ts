@@ -5,11 +5,10 @@
 // Legend: B batch, T time, K kernel size, Ci/Co channels.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkKnownKeys } from '../_internal/config.js';
-import { invalidField, ValueError } from '../_internal/errors.js';
+import { ValueError } from '../_internal/errors.js';
 import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
-import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
-import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
+import { checkBoolean, checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
+import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 import { causalConv1dForward } from './_causalConv.js';
 
 /**
@@ -35,7 +34,7 @@ export interface CausalConv1DArgs extends LayerArgs {
 }
 
 const FN = 'CausalConv1D';
-const ARG_KEYS = ['filters', 'kernelSize', 'dilationRate', 'useBias', 'kernelInitializer', 'biasInitializer', 'seed', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights'] as const;
+const OWN_KEYS = ['filters', 'kernelSize', 'dilationRate', 'useBias', 'kernelInitializer', 'biasInitializer', 'seed'] as const;
 
 /**
  * A causal, dilated 1-D convolution: `[B, T, Ci]` → `[B, T, Co]`, where
@@ -69,17 +68,15 @@ export class CausalConv1D extends tfl.layers.Layer {
   private bias: tfl.LayerVariable | null = null;
 
   constructor(args: CausalConv1DArgs) {
-    if (args === null || typeof args !== 'object') throw invalidField(FN, 'args', 'an object', args);
-    const filters = checkPositiveInt(FN, 'filters', args.filters);
-    const kernelSize = checkPositiveInt(FN, 'kernelSize', args.kernelSize);
-    const dilationRate = checkPositiveInt(FN, 'dilationRate', args.dilationRate ?? 1);
-    const useBias = args.useBias ?? true;
-    if (typeof useBias !== 'boolean') throw invalidField(FN, 'useBias', 'a boolean', useBias);
-    const seed = args.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', args.seed);
-    const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', args.kernelInitializer, 'glorotUniform', seed);
-    const biasInitializer = resolveInitializer(FN, 'biasInitializer', args.biasInitializer, 'zeros');
-    const { filters: _f, kernelSize: _k, dilationRate: _d, useBias: _u, kernelInitializer: _ki, biasInitializer: _bi, seed: _s, ...layerArgs } = args;
-    super(layerArgs);
+    const { own, base } = splitLayerArgs(FN, args, OWN_KEYS);
+    const filters = checkPositiveInt(FN, 'filters', own.filters);
+    const kernelSize = checkPositiveInt(FN, 'kernelSize', own.kernelSize);
+    const dilationRate = checkPositiveInt(FN, 'dilationRate', own.dilationRate ?? 1);
+    const useBias = checkBoolean(FN, 'useBias', own.useBias ?? true);
+    const seed = checkOptionalSeed(FN, 'seed', own.seed);
+    const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', own.kernelInitializer, 'glorotUniform', seed);
+    const biasInitializer = resolveInitializer(FN, 'biasInitializer', own.biasInitializer, 'zeros');
+    super(base);
     this.filters = filters;
     this.kernelSize = kernelSize;
     this.dilationRate = dilationRate;
@@ -145,6 +142,5 @@ export class CausalConv1D extends tfl.layers.Layer {
  */
 // @__NO_SIDE_EFFECTS__
 export function causalConv1d(args: CausalConv1DArgs): CausalConv1D {
-  if (args !== null && typeof args === 'object') checkKnownKeys(FN, args, ARG_KEYS, 'args');
   return new CausalConv1D(args);
 }

@@ -5,11 +5,10 @@
 // Legend: B batch, T time, K kernel taps, R residual channels, S skip channels, G conditioning size.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkKnownKeys } from '../_internal/config.js';
-import { invalidField, ValueError } from '../_internal/errors.js';
+import { ValueError } from '../_internal/errors.js';
 import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
-import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
-import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
+import { checkBoolean, checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
+import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 import { waveNetBlockOp, type WaveNetBlockWeights } from './_waveNetBlockOp.js';
 
 /**
@@ -42,7 +41,7 @@ export interface WaveNetBlockArgs extends LayerArgs {
 }
 
 const FN = 'WaveNetBlock';
-const ARG_KEYS = ['skipChannels', 'kernelSize', 'dilationRate', 'conditioningDim', 'kernelInitializer', 'seed', 'recompute', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights'] as const;
+const OWN_KEYS = ['skipChannels', 'kernelSize', 'dilationRate', 'conditioningDim', 'kernelInitializer', 'seed', 'recompute'] as const;
 
 
 /**
@@ -82,17 +81,15 @@ export class WaveNetBlock extends tfl.layers.Layer {
   private vars: Record<keyof WaveNetBlockWeights, tfl.LayerVariable | null> | null = null;
 
   constructor(args: WaveNetBlockArgs) {
-    if (args === null || typeof args !== 'object') throw invalidField(FN, 'args', 'an object', args);
-    const skipChannels = checkPositiveInt(FN, 'skipChannels', args.skipChannels);
-    const kernelSize = checkPositiveInt(FN, 'kernelSize', args.kernelSize ?? 2);
-    const dilationRate = checkPositiveInt(FN, 'dilationRate', args.dilationRate ?? 1);
-    const conditioningDim = args.conditioningDim === undefined ? null : checkPositiveInt(FN, 'conditioningDim', args.conditioningDim);
-    const seed = args.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', args.seed);
-    const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', args.kernelInitializer, 'glorotUniform', seed);
-    const recompute = args.recompute ?? false;
-    if (typeof recompute !== 'boolean') throw invalidField(FN, 'recompute', 'a boolean', recompute);
-    const { skipChannels: _s, kernelSize: _k, dilationRate: _d, conditioningDim: _c, kernelInitializer: _i, seed: _e, recompute: _r, ...layerArgs } = args;
-    super(layerArgs);
+    const { own, base } = splitLayerArgs(FN, args, OWN_KEYS);
+    const skipChannels = checkPositiveInt(FN, 'skipChannels', own.skipChannels);
+    const kernelSize = checkPositiveInt(FN, 'kernelSize', own.kernelSize ?? 2);
+    const dilationRate = checkPositiveInt(FN, 'dilationRate', own.dilationRate ?? 1);
+    const conditioningDim = own.conditioningDim === undefined ? null : checkPositiveInt(FN, 'conditioningDim', own.conditioningDim);
+    const seed = checkOptionalSeed(FN, 'seed', own.seed);
+    const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', own.kernelInitializer, 'glorotUniform', seed);
+    const recompute = checkBoolean(FN, 'recompute', own.recompute ?? false);
+    super(base);
     this.skipChannels = skipChannels;
     this.kernelSize = kernelSize;
     this.dilationRate = dilationRate;
@@ -197,6 +194,5 @@ export class WaveNetBlock extends tfl.layers.Layer {
  */
 // @__NO_SIDE_EFFECTS__
 export function waveNetBlock(args: WaveNetBlockArgs): WaveNetBlock {
-  if (args !== null && typeof args === 'object') checkKnownKeys(FN, args, ARG_KEYS, 'args');
   return new WaveNetBlock(args);
 }

@@ -3,12 +3,12 @@
 //
 // Legend: B batch, T time, Q quantization levels, R residual channels, S skip channels, G conditioning size.
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
-import { invalidField, ValueError } from '../_internal/errors.js';
-import { weightSeed } from '../_internal/initializers.js';
-import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
+import { optional } from '../_internal/config.js';
+import { ValueError } from '../_internal/errors.js';
+import { layerSeeds } from '../_internal/initializers.js';
 import { tokenEmbedding } from '../layers/TokenEmbedding.js';
 import { waveNetBlock } from './WaveNetBlock.js';
+import { resolveWaveNetConfig } from './_waveNetConfig.js';
 
 /**
  * Dilations of a WaveNet: an explicit list, or cycles of `1, 2, 4, …,
@@ -61,7 +61,6 @@ export interface WaveNetConfig {
 }
 
 const FN = 'buildWaveNet';
-const KEYS = ['residualChannels', 'skipChannels', 'kernelSize', 'dilations', 'quantizationLevels', 'conditioningDim', 'seed', 'recompute'] as const;
 
 /** Layer names of the models buildWaveNet builds; generateAudio finds its parts by them. @hidden */
 export const WAVENET_LAYER_NAMES = {
@@ -69,63 +68,11 @@ export const WAVENET_LAYER_NAMES = {
   conditioning: 'conditioning',
   embedding: 'input_embedding',
   block: (i: number) => `wavenet_block_${i}`,
-  head1: 'head_1',
-  head2: 'logits',
+  /** The hidden 1×1 layer of the head (`S` → `S`). */
+  headHidden: 'head_1',
+  /** The output 1×1 layer of the head (`S` → `Q` logits). */
+  headLogits: 'logits',
 } as const;
-
-/** @hidden */
-export interface ResolvedWaveNetConfig {
-  residualChannels: number;
-  skipChannels: number;
-  kernelSize: number;
-  dilations: number[];
-  quantizationLevels: number;
-  conditioningDim: number | null;
-  seed: number | undefined;
-  recompute: boolean;
-}
-
-/** Validates a WaveNet config (shared with receptiveField). @hidden */
-export function resolveWaveNetConfig(fn: string, config: WaveNetConfig): ResolvedWaveNetConfig {
-  checkConfigObject(fn, config);
-  checkKnownKeys(fn, config, KEYS);
-  const kernelSize = config.kernelSize ?? 2;
-  if (typeof kernelSize !== 'number' || !Number.isInteger(kernelSize) || kernelSize < 1) {
-    throw invalidField(fn, 'kernelSize', 'an integer >= 1', kernelSize);
-  }
-  const d = config.dilations ?? { layersPerCycle: 10, cycles: 2 };
-  let dilations: number[];
-  if (Array.isArray(d)) {
-    if (d.length === 0) throw invalidField(fn, 'dilations', 'a non-empty list of positive integers', d);
-    dilations = d.map((v: unknown, i) => {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw invalidField(fn, `dilations[${i}]`, 'a positive integer', v);
-      return v;
-    });
-  } else if (d !== null && typeof d === 'object') {
-    const { layersPerCycle, cycles } = d as { layersPerCycle: unknown; cycles: unknown };
-    const l = checkPositiveInt(fn, 'dilations.layersPerCycle', layersPerCycle);
-    const c = checkPositiveInt(fn, 'dilations.cycles', cycles);
-    dilations = Array.from({ length: l * c }, (_, i) => 2 ** (i % l));
-  } else {
-    throw invalidField(fn, 'dilations', 'a list of positive integers or { layersPerCycle, cycles }', d);
-  }
-  const quantizationLevels = config.quantizationLevels ?? 256;
-  if (typeof quantizationLevels !== 'number' || !Number.isInteger(quantizationLevels) || quantizationLevels < 2) {
-    throw invalidField(fn, 'quantizationLevels', 'an integer >= 2', quantizationLevels);
-  }
-  const recompute = config.recompute ?? false;
-  if (typeof recompute !== 'boolean') throw invalidField(fn, 'recompute', 'a boolean', recompute);
-  return {
-    recompute,
-    residualChannels: checkPositiveInt(fn, 'residualChannels', config.residualChannels ?? 64),
-    skipChannels: checkPositiveInt(fn, 'skipChannels', config.skipChannels ?? 256),
-    kernelSize,
-    dilations,
-    quantizationLevels,
-    conditioningDim: config.conditioningDim === undefined ? null : checkPositiveInt(fn, 'conditioningDim', config.conditioningDim),
-    seed: config.seed === undefined ? undefined : checkNonNegativeInt(fn, 'seed', config.seed),
-  };
-}
 
 /**
  * The receptive field of a WaveNet: `(kernelSize - 1) · Σ dilations + 1`
@@ -144,8 +91,8 @@ export function resolveWaveNetConfig(fn: string, config: WaveNetConfig): Resolve
  * @category Audio
  */
 export function receptiveField(config: WaveNetConfig = {}): number {
-  const c = resolveWaveNetConfig('receptiveField', config);
-  return (c.kernelSize - 1) * c.dilations.reduce((a, b) => a + b, 0) + 1;
+  const resolved = resolveWaveNetConfig('receptiveField', config);
+  return (resolved.kernelSize - 1) * resolved.dilations.reduce((a, b) => a + b, 0) + 1;
 }
 
 /**
@@ -177,7 +124,9 @@ export function receptiveField(config: WaveNetConfig = {}): number {
  */
 export function buildWaveNet(config: WaveNetConfig = {}): tfl.LayersModel {
   const c = resolveWaveNetConfig(FN, config);
-  const s = (i: number): { seed?: number } => (c.seed === undefined ? {} : { seed: weightSeed(c.seed, i) });
+  // The embedding and the two head layers take seeds 0-2; block i takes seed i of its own stream.
+  const layerSeed = layerSeeds(c.seed);
+  const blockSeed = layerSeeds(c.seed, 'block');
   const classes = tfl.input({ shape: [null], dtype: 'int32', name: WAVENET_LAYER_NAMES.input }); // [B, T]
   const conditioning = c.conditioningDim === null ? null : tfl.input({ shape: [c.conditioningDim], name: WAVENET_LAYER_NAMES.conditioning }); // [B, G]
   let x = tokenEmbedding({
@@ -185,7 +134,7 @@ export function buildWaveNet(config: WaveNetConfig = {}): tfl.LayersModel {
     outputDim: c.residualChannels,
     embeddingsInitializer: 'glorotUniform',
     name: WAVENET_LAYER_NAMES.embedding,
-    ...s(0),
+    ...optional('seed', layerSeed(0)),
   }).apply(classes) as tfl.SymbolicTensor; // [B, T, R]
   const skips: tfl.SymbolicTensor[] = [];
   c.dilations.forEach((dilationRate, i) => {
@@ -194,9 +143,9 @@ export function buildWaveNet(config: WaveNetConfig = {}): tfl.LayersModel {
       kernelSize: c.kernelSize,
       dilationRate,
       name: WAVENET_LAYER_NAMES.block(i),
-      ...(c.conditioningDim === null ? {} : { conditioningDim: c.conditioningDim }),
+      ...optional('conditioningDim', c.conditioningDim ?? undefined),
       ...(c.recompute ? { recompute: true } : {}),
-      ...s(10 + i),
+      ...optional('seed', blockSeed(i)),
     });
     const [residual, skip] = block.apply(conditioning === null ? x : [x, conditioning]) as tfl.SymbolicTensor[];
     x = residual!;
@@ -205,8 +154,8 @@ export function buildWaveNet(config: WaveNetConfig = {}): tfl.LayersModel {
   if (skips.length === 0) throw new ValueError(`${FN}: no blocks.`);
   let h = skips.length === 1 ? skips[0]! : (tfl.layers.add({ name: 'skip_sum' }).apply(skips) as tfl.SymbolicTensor); // [B, T, S]
   h = tfl.layers.reLU({ name: 'head_relu_1' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.dense({ units: c.skipChannels, name: WAVENET_LAYER_NAMES.head1, kernelInitializer: tfl.initializers.glorotUniform(s(1)) }).apply(h) as tfl.SymbolicTensor;
+  h = tfl.layers.dense({ units: c.skipChannels, name: WAVENET_LAYER_NAMES.headHidden, kernelInitializer: tfl.initializers.glorotUniform(optional('seed', layerSeed(1))) }).apply(h) as tfl.SymbolicTensor;
   h = tfl.layers.reLU({ name: 'head_relu_2' }).apply(h) as tfl.SymbolicTensor;
-  const logits = tfl.layers.dense({ units: c.quantizationLevels, name: WAVENET_LAYER_NAMES.head2, kernelInitializer: tfl.initializers.glorotUniform(s(2)) }).apply(h) as tfl.SymbolicTensor;
+  const logits = tfl.layers.dense({ units: c.quantizationLevels, name: WAVENET_LAYER_NAMES.headLogits, kernelInitializer: tfl.initializers.glorotUniform(optional('seed', layerSeed(2))) }).apply(h) as tfl.SymbolicTensor;
   return tfl.model({ inputs: conditioning === null ? classes : [classes, conditioning], outputs: logits, name: 'wavenet' });
 }

@@ -13,8 +13,10 @@ import { WaveNetBlock } from './WaveNetBlock.js';
 export interface WaveNetParts {
   embedding: TokenEmbedding;
   blocks: WaveNetBlock[];
-  head1: tfl.layers.Layer;
-  head2: tfl.layers.Layer;
+  /** The head's hidden 1×1 layer (`S` → `S`). */
+  headHidden: tfl.layers.Layer;
+  /** The head's output 1×1 layer (`S` → `Q` logits). */
+  headLogits: tfl.layers.Layer;
   conditioningDim: number | null;
   quantizationLevels: number;
   receptiveField: number;
@@ -24,9 +26,9 @@ export interface WaveNetParts {
 export function waveNetParts(model: tfl.LayersModel): WaveNetParts | null {
   const byName = new Map(model.layers.map((l) => [l.name, l]));
   const embedding = byName.get(WAVENET_LAYER_NAMES.embedding);
-  const head1 = byName.get(WAVENET_LAYER_NAMES.head1);
-  const head2 = byName.get(WAVENET_LAYER_NAMES.head2);
-  if (!(embedding instanceof TokenEmbedding) || head1 === undefined || head2 === undefined) return null;
+  const headHidden = byName.get(WAVENET_LAYER_NAMES.headHidden);
+  const headLogits = byName.get(WAVENET_LAYER_NAMES.headLogits);
+  if (!(embedding instanceof TokenEmbedding) || headHidden === undefined || headLogits === undefined) return null;
   const blocks: WaveNetBlock[] = [];
   for (let i = 0; ; i++) {
     const block = byName.get(WAVENET_LAYER_NAMES.block(i));
@@ -36,7 +38,7 @@ export function waveNetParts(model: tfl.LayersModel): WaveNetParts | null {
   }
   if (blocks.length === 0) return null;
   const receptiveField = blocks.reduce((a, b) => a + (b.kernelSize - 1) * b.dilationRate, 0) + 1;
-  return { embedding, blocks, head1, head2, conditioningDim: blocks[0]!.conditioningDim, quantizationLevels: embedding.vocabSize, receptiveField };
+  return { embedding, blocks, headHidden, headLogits, conditioningDim: blocks[0]!.conditioningDim, quantizationLevels: embedding.vocabSize, receptiveField };
 }
 
 /** One block's weights as arrays. @hidden */
@@ -96,8 +98,8 @@ export async function waveNetArrays(parts: WaveNetParts, conditioning: Float32Ar
       skipBias: rest[3]!,
     });
   }
-  const [head1Kernel, head1Bias] = await Promise.all(parts.head1.getWeights().map(read));
-  const [head2Kernel, head2Bias] = await Promise.all(parts.head2.getWeights().map(read));
+  const [head1Kernel, head1Bias] = await Promise.all(parts.headHidden.getWeights().map(read));
+  const [head2Kernel, head2Bias] = await Promise.all(parts.headLogits.getWeights().map(read));
   const s = head1Bias!.length;
   return { q, r, s, embedding: embedding!, blocks, head1Kernel: head1Kernel!, head1Bias: head1Bias!, head2Kernel: head2Kernel!, head2Bias: head2Bias! };
 }

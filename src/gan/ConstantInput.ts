@@ -4,10 +4,9 @@
 // Legend: B batch, S side, C channels.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkKnownKeys } from '../_internal/config.js';
-import { invalidField } from '../_internal/errors.js';
-import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
-import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
+import { optional } from '../_internal/config.js';
+import { checkOptionalSeed, checkPositiveInt } from '../_internal/validate.js';
+import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
  * Arguments of {@link ConstantInput}.
@@ -24,7 +23,7 @@ export interface ConstantInputArgs extends LayerArgs {
 }
 
 const FN = 'ConstantInput';
-const ARG_KEYS = ['size', 'channels', 'seed', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights'] as const;
+const OWN_KEYS = ['size', 'channels', 'seed'] as const;
 
 /**
  * A learned constant `[1, S, S, C]` (initialised from N(0, 1)), repeated for
@@ -45,19 +44,18 @@ export class ConstantInput extends tfl.layers.Layer {
   private constant: tfl.LayerVariable | null = null;
 
   constructor(args: ConstantInputArgs) {
-    if (args === null || typeof args !== 'object') throw invalidField(FN, 'args', 'an object', args);
-    const size = checkPositiveInt(FN, 'size', args.size);
-    const channels = checkPositiveInt(FN, 'channels', args.channels);
-    const seed = args.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', args.seed);
-    const { size: _s, channels: _c, seed: _seed, ...layerArgs } = args;
-    super(layerArgs);
+    const { own, base } = splitLayerArgs(FN, args, OWN_KEYS);
+    const size = checkPositiveInt(FN, 'size', own.size);
+    const channels = checkPositiveInt(FN, 'channels', own.channels);
+    const seed = checkOptionalSeed(FN, 'seed', own.seed);
+    super(base);
     this.size = size;
     this.channels = channels;
     this.seed = seed;
   }
 
   override build(_inputShape: Shape | Shape[]): void {
-    const init = tfl.initializers.randomNormal({ mean: 0, stddev: 1, ...(this.seed === undefined ? {} : { seed: this.seed }) });
+    const init = tfl.initializers.randomNormal({ mean: 0, stddev: 1, ...optional('seed', this.seed) });
     this.constant = this.addWeight('constant', [1, this.size, this.size, this.channels], 'float32', init);
     this.built = true;
   }
@@ -99,6 +97,5 @@ export class ConstantInput extends tfl.layers.Layer {
  */
 // @__NO_SIDE_EFFECTS__
 export function constantInput(args: ConstantInputArgs): ConstantInput {
-  if (args !== null && typeof args === 'object') checkKnownKeys(FN, args, ARG_KEYS, 'args');
   return new ConstantInput(args);
 }

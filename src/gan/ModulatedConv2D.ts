@@ -6,11 +6,11 @@
 // Legend: B batch, H×W pixels, K kernel size, Ci/Co input/output channels, W style size.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkKnownKeys } from '../_internal/config.js';
-import { invalidField, ValueError } from '../_internal/errors.js';
-import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
-import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
-import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
+import { ValueError } from '../_internal/errors.js';
+import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec, streamSeed } from '../_internal/initializers.js';
+import { checkBoolean, checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
+import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
+import { modulatedConv2dForward } from './_modulatedConv2dForward.js';
 
 /**
  * Arguments of {@link ModulatedConv2D}.
@@ -35,10 +35,9 @@ export interface ModulatedConv2DArgs extends LayerArgs {
 }
 
 const FN = 'ModulatedConv2D';
-const ARG_KEYS = ['filters', 'kernelSize', 'demodulate', 'useBias', 'kernelInitializer', 'styleInitializer', 'seed', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights'] as const;
+const OWN_KEYS = ['filters', 'kernelSize', 'demodulate', 'useBias', 'kernelInitializer', 'styleInitializer', 'seed'] as const;
 
 /** ε of eq. 3, as in the paper's code. */
-const DEMOD_EPSILON = 1e-8;
 
 /**
  * A StyleGAN2 modulated convolution: `[x, w]` → `y`, with features
@@ -81,18 +80,15 @@ export class ModulatedConv2D extends tfl.layers.Layer {
   private bias: tfl.LayerVariable | null = null;
 
   constructor(args: ModulatedConv2DArgs) {
-    if (args === null || typeof args !== 'object') throw invalidField(FN, 'args', 'an object', args);
-    const filters = checkPositiveInt(FN, 'filters', args.filters);
-    const kernelSize = checkPositiveInt(FN, 'kernelSize', args.kernelSize ?? 3);
-    const demodulate = args.demodulate ?? true;
-    if (typeof demodulate !== 'boolean') throw invalidField(FN, 'demodulate', 'a boolean', demodulate);
-    const useBias = args.useBias ?? true;
-    if (typeof useBias !== 'boolean') throw invalidField(FN, 'useBias', 'a boolean', useBias);
-    const seed = args.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', args.seed);
-    const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', args.kernelInitializer, 'leCunNormal', seed);
-    const styleInitializer = resolveInitializer(FN, 'styleInitializer', args.styleInitializer, 'leCunNormal', seed === undefined ? undefined : seed + 1);
-    const { filters: _f, kernelSize: _k, demodulate: _d, useBias: _u, kernelInitializer: _ki, styleInitializer: _si, seed: _s, ...layerArgs } = args;
-    super(layerArgs);
+    const { own, base } = splitLayerArgs(FN, args, OWN_KEYS);
+    const filters = checkPositiveInt(FN, 'filters', own.filters);
+    const kernelSize = checkPositiveInt(FN, 'kernelSize', own.kernelSize ?? 3);
+    const demodulate = checkBoolean(FN, 'demodulate', own.demodulate ?? true);
+    const useBias = checkBoolean(FN, 'useBias', own.useBias ?? true);
+    const seed = checkOptionalSeed(FN, 'seed', own.seed);
+    const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', own.kernelInitializer, 'leCunNormal', seed);
+    const styleInitializer = resolveInitializer(FN, 'styleInitializer', own.styleInitializer, 'leCunNormal', streamSeed(seed, 'style'));
+    super(base);
     this.filters = filters;
     this.kernelSize = kernelSize;
     this.demodulate = demodulate;
@@ -177,34 +173,6 @@ export class ModulatedConv2D extends tfl.layers.Layer {
 }
 
 /**
- * The modulated convolution as ops (differentiable in every argument).
- * @hidden
- */
-export function modulatedConv2dForward(
-  x: tf.Tensor4D,
-  w: tf.Tensor2D,
-  kernel: tf.Tensor4D,
-  styleKernel: tf.Tensor2D,
-  styleBias: tf.Tensor1D,
-  bias: tf.Tensor1D | undefined,
-  demodulate: boolean,
-): tf.Tensor4D {
-  const [b, , , ci] = x.shape;
-  const co = kernel.shape[3];
-  const s = tf.add(tf.matMul(w, styleKernel), styleBias) as tf.Tensor2D; // [B, Ci]
-  const scaled = tf.mul(x, tf.reshape(s, [b, 1, 1, ci])) as tf.Tensor4D; // [B, H, W, Ci]: eq. 1 moved onto the input
-  let y = tf.conv2d(scaled, kernel, 1, 'same'); // [B, H, W, Co]
-  if (demodulate) {
-    // Σ_{k,i} (w[k,i,o]·s[b,i])² = Σ_i s[b,i]² · Σ_k w[k,i,o]²: one [B, Ci] × [Ci, Co] product.
-    const kernelEnergy = tf.sum(tf.square(kernel), [0, 1]) as tf.Tensor2D; // [Ci, Co]
-    const d = tf.rsqrt(tf.add(tf.matMul(tf.square(s), kernelEnergy), DEMOD_EPSILON)); // [B, Co]: eq. 3
-    y = tf.mul(y, tf.reshape(d, [b, 1, 1, co])) as tf.Tensor4D;
-  }
-  if (bias !== undefined) y = tf.add(y, bias) as tf.Tensor4D;
-  return y;
-}
-
-/**
  * Creates a {@link ModulatedConv2D} layer.
  *
  * @param args - Filters, kernel size, demodulation; see {@link ModulatedConv2DArgs}.
@@ -224,6 +192,5 @@ export function modulatedConv2dForward(
  */
 // @__NO_SIDE_EFFECTS__
 export function modulatedConv2d(args: ModulatedConv2DArgs): ModulatedConv2D {
-  if (args !== null && typeof args === 'object') checkKnownKeys(FN, args, ARG_KEYS, 'args');
   return new ModulatedConv2D(args);
 }

@@ -6,11 +6,10 @@
 // Legend: B batch, H×W pixels, C channels.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkKnownKeys } from '../_internal/config.js';
-import { invalidField, ValueError } from '../_internal/errors.js';
+import { ValueError } from '../_internal/errors.js';
 import { weightSeed } from '../_internal/initializers.js';
 import { checkNonNegativeInt, formatShape } from '../_internal/validate.js';
-import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
+import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
  * Arguments of {@link NoiseInjection}.
@@ -28,7 +27,7 @@ export interface NoiseInjectionArgs extends LayerArgs {
 }
 
 const FN = 'NoiseInjection';
-const ARG_KEYS = ['seed', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights'] as const;
+const OWN_KEYS = ['seed'] as const;
 
 /**
  * Adds per-pixel Gaussian noise: `y = x + n · strength`, `n` `[B, H, W, 1]`
@@ -58,10 +57,9 @@ export class NoiseInjection extends tfl.layers.Layer {
   private strength: tfl.LayerVariable | null = null;
 
   constructor(args: NoiseInjectionArgs = {}) {
-    if (args === null || typeof args !== 'object') throw invalidField(FN, 'args', 'an object', args);
-    const seed = args.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : checkNonNegativeInt(FN, 'seed', args.seed);
-    const { seed: _s, ...layerArgs } = args;
-    super(layerArgs);
+    const { own, base } = splitLayerArgs(FN, args, OWN_KEYS);
+    const seed = own.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : checkNonNegativeInt(FN, 'seed', own.seed);
+    super(base);
     this.seed = seed;
   }
 
@@ -115,6 +113,5 @@ export class NoiseInjection extends tfl.layers.Layer {
  */
 // @__NO_SIDE_EFFECTS__
 export function noiseInjection(args: NoiseInjectionArgs = {}): NoiseInjection {
-  if (args !== null && typeof args === 'object') checkKnownKeys(FN, args, ARG_KEYS, 'args');
   return new NoiseInjection(args);
 }

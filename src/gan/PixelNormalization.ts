@@ -5,10 +5,8 @@
 // Legend: B batch, C features (last axis).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkKnownKeys } from '../_internal/config.js';
-import { invalidField } from '../_internal/errors.js';
 import { checkPositiveNumber } from '../_internal/validate.js';
-import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
+import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
  * Arguments of {@link PixelNormalization}.
@@ -21,7 +19,7 @@ export interface PixelNormalizationArgs extends LayerArgs {
 }
 
 const FN = 'PixelNormalization';
-const ARG_KEYS = ['epsilon', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights'] as const;
+const OWN_KEYS = ['epsilon'] as const;
 
 /**
  * Scales each feature vector (the last axis) to unit root mean square:
@@ -36,10 +34,9 @@ export class PixelNormalization extends tfl.layers.Layer {
   readonly epsilon: number;
 
   constructor(args: PixelNormalizationArgs = {}) {
-    if (args === null || typeof args !== 'object') throw invalidField(FN, 'args', 'an object', args);
-    const epsilon = checkPositiveNumber(FN, 'epsilon', args.epsilon ?? 1e-8);
-    const { epsilon: _e, ...layerArgs } = args;
-    super(layerArgs);
+    const { own, base } = splitLayerArgs(FN, args, OWN_KEYS);
+    const epsilon = checkPositiveNumber(FN, 'epsilon', own.epsilon ?? 1e-8);
+    super(base);
     this.epsilon = epsilon;
   }
 
@@ -75,6 +72,5 @@ export class PixelNormalization extends tfl.layers.Layer {
  */
 // @__NO_SIDE_EFFECTS__
 export function pixelNormalization(args: PixelNormalizationArgs = {}): PixelNormalization {
-  if (args !== null && typeof args === 'object') checkKnownKeys(FN, args, ARG_KEYS, 'args');
   return new PixelNormalization(args);
 }

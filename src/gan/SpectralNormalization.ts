@@ -5,10 +5,9 @@
 // Legend: B batch, m kernel rows (inputs, × kernel taps for a convolution), n outputs.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { checkPositiveInt } from '../_internal/validate.js';
-import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
+import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
  * Arguments of {@link SpectralNormalization}.
@@ -23,6 +22,7 @@ export interface SpectralNormalizationArgs extends LayerArgs {
 }
 
 const FN = 'SpectralNormalization';
+const OWN_KEYS = ['layer', 'powerIterations'] as const;
 
 interface InnerLayer {
   kernel: tfl.LayerVariable | null;
@@ -62,8 +62,8 @@ export class SpectralNormalization extends tfl.layers.Layer {
   private u: tfl.LayerVariable | null = null;
 
   constructor(args: SpectralNormalizationArgs) {
-    if (args === null || typeof args !== 'object') throw invalidField(FN, 'args', 'an object', args);
-    let layer: unknown = args.layer;
+    const { own, base } = splitLayerArgs(FN, args, OWN_KEYS);
+    let layer: unknown = own.layer;
     // From a saved config: { className, config } of the wrapped layer.
     if (layer !== null && typeof layer === 'object' && !(layer instanceof tfl.layers.Layer) && typeof (layer as { className?: unknown }).className === 'string') {
       const { className, config } = layer as { className: string; config: tf.serialization.ConfigDict };
@@ -75,9 +75,8 @@ export class SpectralNormalization extends tfl.layers.Layer {
     if (className !== 'Dense' && className !== 'Conv2D') {
       throw invalidField(FN, 'layer', 'a tf.layers.dense or tf.layers.conv2d layer', className ?? layer);
     }
-    const powerIterations = checkPositiveInt(FN, 'powerIterations', args.powerIterations ?? 1);
-    const { layer: _l, powerIterations: _p, ...layerArgs } = args;
-    super(layerArgs);
+    const powerIterations = checkPositiveInt(FN, 'powerIterations', own.powerIterations ?? 1);
+    super(base);
     this.layer = layer as tfl.layers.Layer;
     this.powerIterations = powerIterations;
   }
@@ -182,6 +181,5 @@ export class SpectralNormalization extends tfl.layers.Layer {
  */
 // @__NO_SIDE_EFFECTS__
 export function spectralNormalization(args: SpectralNormalizationArgs): SpectralNormalization {
-  if (args !== null && typeof args === 'object') checkKnownKeys(FN, args, ['layer', 'powerIterations', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights'], 'args');
   return new SpectralNormalization(args);
 }

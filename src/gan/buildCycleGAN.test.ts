@@ -21,7 +21,7 @@ function trainableParams(model: tfl.LayersModel): number {
 }
 
 function disposeAll(models: CycleGAN): void {
-  for (const m of Object.values(models)) m.dispose();
+  models.dispose();
 }
 
 describe('buildCycleGAN', () => {
@@ -70,6 +70,17 @@ describe('buildCycleGAN', () => {
     expect(gab).not.toEqual(gba);
     expect(da).not.toEqual(db);
     for (const m of [a, b, c]) disposeAll(m);
+  });
+
+  it('dispose() frees the four models exactly once; spreading the result copies the four models only', () => {
+    const before = tf.memory().numTensors;
+    const models = buildCycleGAN({ ...TINY, seed: 1 });
+    expect(tf.memory().numTensors).toBeGreaterThan(before);
+    expect(Object.keys({ ...models })).toEqual(['generatorAB', 'generatorBA', 'discriminatorA', 'discriminatorB']);
+    models.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    models.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('validates the whole config before creating any variable', () => {

@@ -9,10 +9,11 @@
 //
 // Legend: B batch, S image size, C channels, k base filters, P patch-map size.
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
+import { checkConfigObject, checkKnownKeys, optional } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
-import { weightSeed } from '../_internal/initializers.js';
-import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
+import { layerSeedCounter, type Initializer } from '../_internal/initializers.js';
+import { withDispose } from '../_internal/models.js';
+import { checkNonNegativeInt, checkOptionalSeed, checkPositiveInt } from '../_internal/validate.js';
 import { instanceNormalization } from './InstanceNormalization.js';
 
 /**
@@ -58,6 +59,11 @@ export interface CycleGAN {
   discriminatorA: tfl.LayersModel;
   /** D_B: judges domain B images: `[B, S, S, C]` → patch logits `[B, P, P, 1]` (no sigmoid). */
   discriminatorB: tfl.LayersModel;
+  /**
+   * Frees the weights of the four models; later calls do nothing. Not
+   * enumerable, so `{ ...cycleGAN, dataA, dataB }` copies the four models only.
+   */
+  dispose(): void;
 }
 
 const FN = 'buildCycleGAN';
@@ -105,8 +111,9 @@ const LEAKY_SLOPE = 0.2;
  * The whole config is validated before any variable is created.
  *
  * @param config - Sizes and seed; see {@link CycleGANConfig}.
- * @returns `{ generatorAB, generatorBA, discriminatorA, discriminatorB }`: generators
- *   `[B, S, S, C] → [B, S, S, C]`, discriminators `[B, S, S, C] → [B, P, P, 1]` logits.
+ * @returns `{ generatorAB, generatorBA, discriminatorA, discriminatorB, dispose }`: generators
+ *   `[B, S, S, C] → [B, S, S, C]`, discriminators `[B, S, S, C] → [B, P, P, 1]` logits;
+ *   `dispose()` frees all four.
  * @throws {@link ValueError} naming the field when the config is invalid.
  *
  * @example
@@ -120,43 +127,50 @@ const LEAKY_SLOPE = 0.2;
  * @category GAN
  */
 export function buildCycleGAN(config: CycleGANConfig = {}): CycleGAN {
+  const resolved = resolveCycleGANConfig(config);
+  const generatorAB = buildGenerator('cyclegan_generator_ab', resolved, kernelInit(resolved.seed, 'generatorAB'));
+  const generatorBA = buildGenerator('cyclegan_generator_ba', resolved, kernelInit(resolved.seed, 'generatorBA'));
+  const discriminatorA = buildDiscriminator('cyclegan_discriminator_a', resolved, kernelInit(resolved.seed, 'discriminatorA'));
+  const discriminatorB = buildDiscriminator('cyclegan_discriminator_b', resolved, kernelInit(resolved.seed, 'discriminatorB'));
+  const models = { generatorAB, generatorBA, discriminatorA, discriminatorB };
+  return withDispose(models, generatorAB, generatorBA, discriminatorA, discriminatorB);
+}
+
+/** A {@link CycleGANConfig} checked, with its defaults applied. */
+interface ResolvedCycleGANConfig {
+  imageSize: number;
+  channels: number;
+  residualBlocks: number;
+  /** `k`, the generators' base filters. */
+  generatorFilters: number;
+  discriminatorFilters: number;
+  discriminatorLayers: number;
+  seed: number | undefined;
+}
+
+function resolveCycleGANConfig(config: CycleGANConfig): ResolvedCycleGANConfig {
   checkConfigObject(FN, config);
   checkKnownKeys(FN, config, KEYS);
   const imageSize = config.imageSize ?? 32;
-  const channels = config.channels ?? 3;
-  const residualBlocks = config.residualBlocks ?? 6;
-  const ngf = config.generatorFilters ?? 32;
-  const ndf = config.discriminatorFilters ?? 32;
-  const seed = config.seed;
-
   if (typeof imageSize !== 'number' || !Number.isInteger(imageSize) || imageSize < 8 || imageSize % 4 !== 0) {
     throw invalidField(FN, 'imageSize', 'a multiple of 4, at least 8 (the generators downsample twice by 2)', imageSize);
   }
-  checkPositiveInt(FN, 'channels', channels);
-  checkNonNegativeInt(FN, 'residualBlocks', residualBlocks);
-  checkPositiveInt(FN, 'generatorFilters', ngf);
-  checkPositiveInt(FN, 'discriminatorFilters', ndf);
-  const layers = config.discriminatorLayers ?? (imageSize >= 64 ? 3 : 2);
-  checkPositiveInt(FN, 'discriminatorLayers', layers);
-  if (imageSize % 2 ** layers !== 0) {
-    throw invalidField(FN, 'discriminatorLayers', `a count n with 2^n dividing imageSize ${imageSize}`, layers);
+  const channels = checkPositiveInt(FN, 'channels', config.channels ?? 3);
+  const residualBlocks = checkNonNegativeInt(FN, 'residualBlocks', config.residualBlocks ?? 6);
+  const generatorFilters = checkPositiveInt(FN, 'generatorFilters', config.generatorFilters ?? 32);
+  const discriminatorFilters = checkPositiveInt(FN, 'discriminatorFilters', config.discriminatorFilters ?? 32);
+  const discriminatorLayers = checkPositiveInt(FN, 'discriminatorLayers', config.discriminatorLayers ?? (imageSize >= 64 ? 3 : 2));
+  if (imageSize % 2 ** discriminatorLayers !== 0) {
+    throw invalidField(FN, 'discriminatorLayers', `a count n with 2^n dividing imageSize ${imageSize}`, discriminatorLayers);
   }
-  if (seed !== undefined) checkNonNegativeInt(FN, 'seed', seed);
-
-  return {
-    generatorAB: buildGenerator('cyclegan_generator_ab', imageSize, channels, ngf, residualBlocks, kernelInit(seed, 0)),
-    generatorBA: buildGenerator('cyclegan_generator_ba', imageSize, channels, ngf, residualBlocks, kernelInit(seed, 1)),
-    discriminatorA: buildDiscriminator('cyclegan_discriminator_a', imageSize, channels, ndf, layers, kernelInit(seed, 2)),
-    discriminatorB: buildDiscriminator('cyclegan_discriminator_b', imageSize, channels, ndf, layers, kernelInit(seed, 3)),
-  };
+  const seed = checkOptionalSeed(FN, 'seed', config.seed);
+  return { imageSize, channels, residualBlocks, generatorFilters, discriminatorFilters, discriminatorLayers, seed };
 }
 
-type Initializer = ReturnType<typeof tfl.initializers.randomNormal>;
-
-/** Kernel initializers of model `m`: each layer gets its own seed, and each model its own sequence. */
-function kernelInit(seed: number | undefined, m: number): () => Initializer {
-  let i = 0;
-  return () => tfl.initializers.randomNormal({ mean: 0, stddev: INIT_STDDEV, ...(seed === undefined ? {} : { seed: weightSeed(seed + m * 7919, i++) }) });
+/** Kernel initializers of one model: each layer gets its own seed (`layerSeeds` of the model's stream). */
+function kernelInit(seed: number | undefined, model: string): () => Initializer {
+  const layerSeed = layerSeedCounter(seed, model);
+  return () => tfl.initializers.randomNormal({ mean: 0, stddev: INIT_STDDEV, ...optional('seed', layerSeed.next()) });
 }
 
 type Sym = tfl.SymbolicTensor;
@@ -175,14 +189,8 @@ function relu(x: Sym, name: string): Sym {
   return tfl.layers.reLU({ name }).apply(x) as Sym;
 }
 
-function buildGenerator(
-  name: string,
-  imageSize: number,
-  channels: number,
-  k: number,
-  residualBlocks: number,
-  init: () => Initializer,
-): tfl.LayersModel {
+function buildGenerator(name: string, config: ResolvedCycleGANConfig, init: () => Initializer): tfl.LayersModel {
+  const { imageSize, channels, generatorFilters: k, residualBlocks } = config;
   const input = tfl.input({ shape: [imageSize, imageSize, channels], name: 'image' }); // [B, S, S, C]
   // c7s1-k
   let x = relu(norm(conv(input, 'c7s1', k, 7, 1, init, false), 'c7s1_norm'), 'c7s1_relu'); // [B, S, S, k]
@@ -211,14 +219,8 @@ function buildGenerator(
   return tfl.model({ inputs: input, outputs: image, name });
 }
 
-function buildDiscriminator(
-  name: string,
-  imageSize: number,
-  channels: number,
-  ndf: number,
-  layers: number,
-  init: () => Initializer,
-): tfl.LayersModel {
+function buildDiscriminator(name: string, config: ResolvedCycleGANConfig, init: () => Initializer): tfl.LayersModel {
+  const { imageSize, channels, discriminatorFilters: ndf, discriminatorLayers: layers } = config;
   const input = tfl.input({ shape: [imageSize, imageSize, channels], name: 'image' }); // [B, S, S, C]
   const leaky = (x: Sym, n: string): Sym => tfl.layers.leakyReLU({ name: n, alpha: LEAKY_SLOPE }).apply(x) as Sym;
   // C64 without norm (with bias, as the authors' first layer).

@@ -35,6 +35,30 @@ describe('buildDCGAN', () => {
     dispose(generator, discriminator);
   });
 
+  it('dispose() frees both models exactly once (conditional too); spreading the result copies the two models only', () => {
+    for (const config of [{ imageSize: 8, channels: 1, latentDim: 4, generatorFilters: 2, discriminatorFilters: 2, seed: 1 }, { imageSize: 8, numClasses: 3, seed: 2 }]) {
+      const before = tf.memory().numTensors;
+      const gan = buildDCGAN(config);
+      expect(tf.memory().numTensors).toBeGreaterThan(before);
+      expect(Object.keys({ ...gan })).toEqual(['generator', 'discriminator']);
+      gan.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      gan.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+
+  it('gives the generator and the discriminator, and their label embeddings, different seeds', () => {
+    const gan = buildDCGAN({ imageSize: 8, channels: 1, latentDim: 4, generatorFilters: 2, discriminatorFilters: 2, numClasses: 2, seed: 3 });
+    const table = (m: tfl.LayersModel, name: string) => Array.from(m.getLayer(name).getWeights()[0]!.dataSync());
+    // The tables are [2, 4] and [2, 32], drawn from one N(0, 0.02): equal seeds would give equal first values.
+    const g = table(gan.generator, 'g_label_embedding');
+    const d = table(gan.discriminator, 'd_label_embedding');
+    expect([g.length, d.length]).toEqual([8, 64]);
+    expect(g).not.toEqual(d.slice(0, 8));
+    gan.dispose();
+  });
+
   it('builds MNIST-sized (28×28) and every power-of-two size with the right shapes', () => {
     for (const imageSize of [8, 16, 28, 32]) {
       const { generator, discriminator } = buildDCGAN({
@@ -190,7 +214,7 @@ describe('conditional WGAN-GP (wasm, for speed: a conv double backward on cpu ta
     expect(after.error).toBeLessThan(before.error * 0.8);
     expect(after.spread).toBeGreaterThan(0.5); // trained: the label sets the grey level
     expect(() => buildDCGAN({ discriminatorNormalization: 'instance' as never })).toThrow(
-      /buildDCGAN: invalid `discriminatorNormalization`: expected 'batch', 'layer' or 'none', received "instance"/,
+      /buildDCGAN: invalid `discriminatorNormalization`: expected one of 'batch', 'layer', 'none', received "instance"/,
     );
   });
 });

@@ -5,12 +5,14 @@
 //
 // Legend: B batch, Z latent size, S image size, C channels.
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
+import { checkKnownKeys, checkConfigObject, optional } from '../_internal/config.js';
+import { invalidField } from '../_internal/errors.js';
+import { layerSeedCounter, streamSeed, type Initializer } from '../_internal/initializers.js';
+import { LABEL_EMBEDDING } from '../_internal/latents.js';
+import { withDispose } from '../_internal/models.js';
+import { checkBoolean, checkOneOf, checkOptionalSeed, checkPositiveInt } from '../_internal/validate.js';
 import { layerNorm } from '../layers/LayerNorm.js';
 import { tokenEmbedding } from '../layers/TokenEmbedding.js';
-import { checkKnownKeys, checkConfigObject } from '../_internal/config.js';
-import { invalidField } from '../_internal/errors.js';
-import { LABEL_EMBEDDING } from '../_internal/latents.js';
 
 /**
  * Configuration of {@link buildDCGAN}. Every field is optional.
@@ -65,6 +67,11 @@ export interface DCGAN {
   generator: tfl.LayersModel;
   /** Maps images `[B, S, S, C]` (and labels `[B, 1]` when conditional) to logits `[B, 1]` (no sigmoid: use the losses from logits). */
   discriminator: tfl.LayersModel;
+  /**
+   * Frees the weights of both models; later calls do nothing. Not enumerable,
+   * so `{ ...dcgan }` copies the two models only.
+   */
+  dispose(): void;
 }
 
 const FN = 'buildDCGAN';
@@ -108,8 +115,8 @@ const LEAKY_SLOPE = 0.2;
  * The whole config is validated before any variable is created.
  *
  * @param config - Sizes and seed; see {@link DCGANConfig}.
- * @returns `{ generator, discriminator }`: generator `[B, Z] → [B, S, S, C]`,
- *   discriminator `[B, S, S, C] → [B, 1]` logits.
+ * @returns `{ generator, discriminator, dispose }`: generator `[B, Z] → [B, S, S, C]`,
+ *   discriminator `[B, S, S, C] → [B, 1]` logits; `dispose()` frees both.
  * @throws {@link ValueError} naming the field when the config is invalid.
  *
  * @example
@@ -123,40 +130,63 @@ const LEAKY_SLOPE = 0.2;
  * @category GAN
  */
 export function buildDCGAN(config: DCGANConfig = {}): DCGAN {
+  const resolved = resolveDCGANConfig(config);
+  const generator = buildGenerator(resolved, seededInitializers(resolved.seed, 'generator'));
+  const discriminator = buildDiscriminator(resolved, seededInitializers(resolved.seed, 'discriminator'));
+  return withDispose({ generator, discriminator }, generator, discriminator);
+}
+
+/** A {@link DCGANConfig} checked, with its defaults applied and the sizes it implies. */
+interface ResolvedDCGANConfig {
+  imageSize: number;
+  channels: number;
+  latentDim: number;
+  /** `ngf`. */
+  generatorFilters: number;
+  /** `ndf`. */
+  discriminatorFilters: number;
+  numClasses: number | null;
+  auxiliaryClassifier: boolean;
+  discriminatorNormalization: 'batch' | 'layer' | 'none';
+  seed: number | undefined;
+  /** Side of the first map: 4, or 7 for 28. */
+  startSize: number;
+  /** Stride-2 layers between `startSize` and `imageSize` (≥ 1). */
+  upsamplings: number;
+}
+
+function resolveDCGANConfig(config: DCGANConfig): ResolvedDCGANConfig {
   checkConfigObject(FN, config);
   checkKnownKeys(FN, config, KEYS);
   const imageSize = config.imageSize ?? 64;
-  const channels = config.channels ?? 3;
-  const latentDim = config.latentDim ?? 100;
-  const ngf = config.generatorFilters ?? 64;
-  const ndf = config.discriminatorFilters ?? 64;
-  const seed = config.seed;
-
   if (
     typeof imageSize !== 'number' ||
     !(imageSize === 28 || (Number.isInteger(imageSize) && imageSize >= 8 && isPowerOfTwo(imageSize)))
   ) {
     throw invalidField(FN, 'imageSize', 'a power of two >= 8 or 28', imageSize);
   }
-  checkPositiveInt(FN, 'channels', channels);
-  checkPositiveInt(FN, 'latentDim', latentDim);
-  checkPositiveInt(FN, 'generatorFilters', ngf);
-  checkPositiveInt(FN, 'discriminatorFilters', ndf);
-  if (seed !== undefined) checkNonNegativeInt(FN, 'seed', seed);
+  const channels = checkPositiveInt(FN, 'channels', config.channels ?? 3);
+  const latentDim = checkPositiveInt(FN, 'latentDim', config.latentDim ?? 100);
+  const generatorFilters = checkPositiveInt(FN, 'generatorFilters', config.generatorFilters ?? 64);
+  const discriminatorFilters = checkPositiveInt(FN, 'discriminatorFilters', config.discriminatorFilters ?? 64);
+  const seed = checkOptionalSeed(FN, 'seed', config.seed);
   const numClasses = config.numClasses === undefined ? null : checkPositiveInt(FN, 'numClasses', config.numClasses);
-  const auxiliary = config.auxiliaryClassifier ?? false;
-  if (typeof auxiliary !== 'boolean') throw invalidField(FN, 'auxiliaryClassifier', 'a boolean', auxiliary);
-  if (auxiliary && numClasses === null) throw invalidField(FN, 'auxiliaryClassifier', 'false unless numClasses is given', auxiliary);
-  const dNorm = config.discriminatorNormalization ?? 'batch';
-  if (!(['batch', 'layer', 'none'] as unknown[]).includes(dNorm)) throw invalidField(FN, 'discriminatorNormalization', "'batch', 'layer' or 'none'", dNorm);
-
+  const auxiliaryClassifier = checkBoolean(FN, 'auxiliaryClassifier', config.auxiliaryClassifier ?? false);
+  if (auxiliaryClassifier && numClasses === null) throw invalidField(FN, 'auxiliaryClassifier', 'false unless numClasses is given', auxiliaryClassifier);
+  const discriminatorNormalization = checkOneOf(FN, 'discriminatorNormalization', config.discriminatorNormalization ?? 'batch', ['batch', 'layer', 'none'] as const);
   const startSize = imageSize === 28 ? 7 : 4;
-  const upsamplings = Math.log2(imageSize / startSize); // ≥ 1
-  const init = seededInitializers(seed);
-
   return {
-    generator: buildGenerator(imageSize, channels, latentDim, ngf, startSize, upsamplings, init, numClasses, seed),
-    discriminator: buildDiscriminator(imageSize, channels, ndf, startSize, upsamplings, init, numClasses, auxiliary, dNorm, seed),
+    imageSize,
+    channels,
+    latentDim,
+    generatorFilters,
+    discriminatorFilters,
+    numClasses,
+    auxiliaryClassifier,
+    discriminatorNormalization,
+    seed,
+    startSize,
+    upsamplings: Math.log2(imageSize / startSize),
   };
 }
 
@@ -164,20 +194,20 @@ function isPowerOfTwo(n: number): boolean {
   return (n & (n - 1)) === 0;
 }
 
-type Initializer = ReturnType<typeof tfl.initializers.randomNormal>;
-
 interface Initializers {
   kernel(): Initializer;
   gamma(): Initializer;
+  /** The seed of the label embedding. */
+  labelEmbeddingSeed: number | undefined;
 }
 
-/** Gives each layer its own seed (seed, seed+1, …) so equal shapes get different weights. */
-function seededInitializers(seed: number | undefined): Initializers {
-  let next = seed;
-  const take = (): { seed?: number } => (next === undefined ? {} : { seed: next++ });
+/** Gives each layer of one model its own seed (`layerSeeds` of the model's stream), so equal shapes get different weights. */
+function seededInitializers(seed: number | undefined, model: 'generator' | 'discriminator'): Initializers {
+  const layerSeed = layerSeedCounter(seed, model);
   return {
-    kernel: () => tfl.initializers.randomNormal({ mean: 0, stddev: INIT_STDDEV, ...take() }),
-    gamma: () => tfl.initializers.randomNormal({ mean: 1, stddev: INIT_STDDEV, ...take() }),
+    kernel: () => tfl.initializers.randomNormal({ mean: 0, stddev: INIT_STDDEV, ...optional('seed', layerSeed.next()) }),
+    gamma: () => tfl.initializers.randomNormal({ mean: 1, stddev: INIT_STDDEV, ...optional('seed', layerSeed.next()) }),
+    labelEmbeddingSeed: streamSeed(seed, `${model}LabelEmbedding`),
   };
 }
 
@@ -190,22 +220,13 @@ function batchNorm(name: string, init: Initializers): tfl.layers.Layer {
   });
 }
 
-function buildGenerator(
-  imageSize: number,
-  channels: number,
-  latentDim: number,
-  ngf: number,
-  startSize: number,
-  upsamplings: number,
-  init: Initializers,
-  numClasses: number | null,
-  seed: number | undefined,
-): tfl.LayersModel {
+function buildGenerator(config: ResolvedDCGANConfig, init: Initializers): tfl.LayersModel {
+  const { imageSize, channels, latentDim, generatorFilters: ngf, startSize, upsamplings, numClasses } = config;
   const z = tfl.input({ shape: [latentDim], name: 'latent' }); // [B, Z]
   const label = numClasses === null ? null : tfl.input({ shape: [1], dtype: 'int32', name: 'label' }); // [B, 1]
   let zIn: tfl.SymbolicTensor = z;
   if (label !== null) {
-    const embedded = tokenEmbedding({ vocabSize: numClasses!, outputDim: latentDim, name: LABEL_EMBEDDING.generator, ...(seed === undefined ? {} : { seed: seed + 1000 }) }).apply(label) as tfl.SymbolicTensor; // [B, 1, Z]
+    const embedded = tokenEmbedding({ vocabSize: numClasses!, outputDim: latentDim, name: LABEL_EMBEDDING.generator, ...optional('seed', init.labelEmbeddingSeed) }).apply(label) as tfl.SymbolicTensor; // [B, 1, Z]
     const flat = tfl.layers.flatten().apply(embedded) as tfl.SymbolicTensor; // [B, Z]
     zIn = tfl.layers.concatenate({ name: 'g_condition' }).apply([z, flat]) as tfl.SymbolicTensor; // [B, 2Z]
   }
@@ -258,18 +279,8 @@ function buildGenerator(
   return tfl.model({ inputs: label === null ? z : [z, label], outputs: image, name: `dcgan_generator_${imageSize}` });
 }
 
-function buildDiscriminator(
-  imageSize: number,
-  channels: number,
-  ndf: number,
-  startSize: number,
-  downsamplings: number,
-  init: Initializers,
-  numClasses: number | null,
-  auxiliary: boolean,
-  normalization: 'batch' | 'layer' | 'none',
-  seed: number | undefined,
-): tfl.LayersModel {
+function buildDiscriminator(config: ResolvedDCGANConfig, init: Initializers): tfl.LayersModel {
+  const { imageSize, channels, discriminatorFilters: ndf, startSize, upsamplings: downsamplings, numClasses, auxiliaryClassifier: auxiliary, discriminatorNormalization: normalization } = config;
   const image = tfl.input({ shape: [imageSize, imageSize, channels], name: 'image' }); // [B, S, S, C]
   const label = numClasses === null || auxiliary ? null : tfl.input({ shape: [1], dtype: 'int32', name: 'label' }); // [B, 1]
   let x: tfl.SymbolicTensor = image;
@@ -309,7 +320,7 @@ function buildDiscriminator(
     // Projection discriminator: logit + ⟨embed(y), φ(x)⟩ over the flattened features.
     const phi = tfl.layers.flatten().apply(features) as tfl.SymbolicTensor; // [B, D]
     const dim = phi.shape[1] as number;
-    const embedded = tokenEmbedding({ vocabSize: numClasses!, outputDim: dim, name: LABEL_EMBEDDING.discriminator, ...(seed === undefined ? {} : { seed: seed + 2000 }) }).apply(label) as tfl.SymbolicTensor; // [B, 1, D]
+    const embedded = tokenEmbedding({ vocabSize: numClasses!, outputDim: dim, name: LABEL_EMBEDDING.discriminator, ...optional('seed', init.labelEmbeddingSeed) }).apply(label) as tfl.SymbolicTensor; // [B, 1, D]
     const projection = tfl.layers.dot({ axes: 1, name: 'd_projection' }).apply([phi, tfl.layers.flatten().apply(embedded) as tfl.SymbolicTensor]) as tfl.SymbolicTensor; // [B, 1]
     logits = tfl.layers.add({ name: 'd_conditional_logits' }).apply([logits, projection]) as tfl.SymbolicTensor;
   }

@@ -8,10 +8,11 @@
 //
 // Legend: B batch, Z latent size, W style size, N number of styles, S image size, C channels.
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
+import { checkConfigObject, checkKnownKeys, optional } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
-import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
-import { weightSeed } from '../_internal/initializers.js';
+import { layerSeedCounter } from '../_internal/initializers.js';
+import { disposerOf } from '../_internal/models.js';
+import { checkBoolean, checkOptionalSeed, checkPositiveInt } from '../_internal/validate.js';
 import { ConstantInput } from './ConstantInput.js';
 import { ModulatedConv2D } from './ModulatedConv2D.js';
 import { NoiseInjection } from './NoiseInjection.js';
@@ -74,8 +75,8 @@ const FN = 'buildStyleGenerator';
 const KEYS = ['imageSize', 'channels', 'latentDim', 'styleDim', 'mappingLayers', 'filters', 'noise', 'seed'] as const;
 const LEAKY_SLOPE = 0.2;
 
-/** The constant's side for `imageSize`: halve while ≥ 8. @hidden */
-export function startSizeOf(imageSize: number): number {
+/** The constant's side for `imageSize`: halve while ≥ 8. */
+function startSizeOf(imageSize: number): number {
   let s = imageSize;
   while (s >= 8 && s % 2 === 0) s /= 2;
   return s;
@@ -142,8 +143,8 @@ export function buildStyleGenerator(config: StyleGeneratorConfig = {}): StyleGen
   checkPositiveInt(FN, 'latentDim', latentDim);
   const styleDim = checkPositiveInt(FN, 'styleDim', config.styleDim ?? latentDim);
   checkPositiveInt(FN, 'mappingLayers', mappingLayers);
-  if (typeof noise !== 'boolean') throw invalidField(FN, 'noise', 'a boolean', noise);
-  if (seed !== undefined) checkNonNegativeInt(FN, 'seed', seed);
+  checkBoolean(FN, 'noise', noise);
+  checkOptionalSeed(FN, 'seed', seed);
   const startSize = startSizeOf(imageSize);
   const levels = Math.log2(imageSize / startSize) + 1; // resolutions, start included
   let filters: number[];
@@ -156,9 +157,9 @@ export function buildStyleGenerator(config: StyleGeneratorConfig = {}): StyleGen
   }
   const numStyles = 2 * levels;
 
-  // Seeds: one per layer, decorrelated (weightSeed), so equal shapes get different weights.
-  let layerIndex = 0;
-  const nextSeed = (): { seed?: number } => (seed === undefined ? {} : { seed: weightSeed(seed, layerIndex++) });
+  // Seeds: one per layer (layerSeeds), so equal shapes get different weights.
+  const layerSeed = layerSeedCounter(seed);
+  const nextSeed = (): { seed?: number } => optional('seed', layerSeed.next());
 
   // Mapping network.
   const z = tfl.input({ shape: [latentDim], name: 'latent' }); // [B, Z]
@@ -243,14 +244,6 @@ export function buildStyleGenerator(config: StyleGeneratorConfig = {}): StyleGen
     synthesis,
     numStyles,
     styleDim,
-    dispose: () => {
-      for (const m of [generator, mapping, synthesis]) {
-        try {
-          m.dispose();
-        } catch {
-          // Already disposed through a model that shares its layers.
-        }
-      }
-    },
+    dispose: disposerOf(generator, mapping, synthesis),
   };
 }

@@ -26,10 +26,11 @@ export type SerializableLayerClass = Parameters<typeof tf.serialization.register
 
 /**
  * The library's own layer classes. Each capability that adds a custom layer
- * lists it here, so that loading a saved model finds it.
+ * lists it here, so that loading a saved model finds it; the layer leak test
+ * (`test/layerLeaks.test.ts`) asserts that each has a case.
  * @hidden
  */
-const LIBRARY_LAYERS: readonly SerializableLayerClass[] = [
+export const LIBRARY_LAYERS: readonly SerializableLayerClass[] = [
   LayerNorm,
   MultiHeadAttention,
   PositionEmbedding,

@@ -4,13 +4,12 @@
 // Legend: B batch, T length, V vocabulary, C width.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkKnownKeys } from '../_internal/config.js';
-import { invalidField, ValueError } from '../_internal/errors.js';
+import { ValueError } from '../_internal/errors.js';
 import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
-import { checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
+import { checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { embeddingLookup } from './_embeddingLookup.js';
-import { normal002 } from '../_internal/initializers.js';
-import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
+import { gpt2NormalInitializer } from '../_internal/initializers.js';
+import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
  * Arguments of {@link TokenEmbedding}.
@@ -29,7 +28,7 @@ export interface TokenEmbeddingArgs extends LayerArgs {
 }
 
 const FN = 'TokenEmbedding';
-const ARG_KEYS = ['vocabSize', 'outputDim', 'embeddingsInitializer', 'seed', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights'] as const;
+const OWN_KEYS = ['vocabSize', 'outputDim', 'embeddingsInitializer', 'seed'] as const;
 
 /**
  * A token embedding whose table can also be the output layer (weight tying).
@@ -58,13 +57,12 @@ export class TokenEmbedding extends tfl.layers.Layer {
   private table: tfl.LayerVariable | null = null;
 
   constructor(args: TokenEmbeddingArgs) {
-    if (args === null || typeof args !== 'object') throw invalidField(FN, 'args', 'an object', args);
-    const vocabSize = checkPositiveInt(FN, 'vocabSize', args.vocabSize);
-    const outputDim = checkPositiveInt(FN, 'outputDim', args.outputDim);
-    const seed = args.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', args.seed);
-    const init = resolveInitializer(FN, 'embeddingsInitializer', args.embeddingsInitializer, normal002, seed);
-    const { vocabSize: _v, outputDim: _o, embeddingsInitializer: _e, seed: _s, ...layerArgs } = args;
-    super(layerArgs);
+    const { own, base } = splitLayerArgs(FN, args, OWN_KEYS);
+    const vocabSize = checkPositiveInt(FN, 'vocabSize', own.vocabSize);
+    const outputDim = checkPositiveInt(FN, 'outputDim', own.outputDim);
+    const seed = checkOptionalSeed(FN, 'seed', own.seed);
+    const init = resolveInitializer(FN, 'embeddingsInitializer', own.embeddingsInitializer, gpt2NormalInitializer, seed);
+    super(base);
     this.vocabSize = vocabSize;
     this.outputDim = outputDim;
     this.seed = seed;
@@ -139,6 +137,5 @@ export class TokenEmbedding extends tfl.layers.Layer {
  */
 // @__NO_SIDE_EFFECTS__
 export function tokenEmbedding(args: TokenEmbeddingArgs): TokenEmbedding {
-  if (args !== null && typeof args === 'object') checkKnownKeys(FN, args, ARG_KEYS, 'args');
   return new TokenEmbedding(args);
 }

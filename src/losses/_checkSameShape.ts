@@ -1,19 +1,25 @@
 /**
- * Input check shared by the image-to-image losses.
+ * The input check of the losses that compare two tensors example by example
+ * (the VAE terms, the image-to-image losses).
  */
 import { ValueError } from '../_internal/errors.js';
 import { checkTensor, formatShape } from '../_internal/validate.js';
 
 /**
- * Checks two tensors (each `[name, value]`) are tensors of one shape, of rank ≥ 1.
+ * Checks that `a` and `b` are tensors of rank ≥ 1 (`[B, …]`) with the same shape.
  * @hidden
  */
-export function checkSameShape(fn: string, [nameA, a]: [string, unknown], [nameB, b]: [string, unknown]): void {
-  const x = checkTensor(fn, nameA, a);
-  const y = checkTensor(fn, nameB, b);
-  if (x.rank < 1 || x.rank !== y.rank || x.shape.some((d, i) => d !== y.shape[i])) {
+export function checkSameShape(fn: string, nameA: string, a: unknown, nameB: string, b: unknown): void {
+  const ta = checkTensor(fn, nameA, a);
+  const tb = checkTensor(fn, nameB, b);
+  for (const [name, t] of [[nameA, ta], [nameB, tb]] as const) {
+    if (t.rank < 1) {
+      throw new ValueError(`${fn}: invalid \`${name}\` shape: expected rank >= 1 ([B, …]), received ${formatShape(t.shape)}.`);
+    }
+  }
+  if (ta.rank !== tb.rank || ta.shape.some((d, i) => d !== tb.shape[i])) {
     throw new ValueError(
-      `${fn}: \`${nameA}\` and \`${nameB}\` must have the same shape [B, …]: received ${formatShape(x.shape)} and ${formatShape(y.shape)}.`,
+      `${fn}: ${nameA} and ${nameB} must have the same shape: received ${formatShape(ta.shape)} and ${formatShape(tb.shape)}.`,
     );
   }
 }

@@ -3,7 +3,8 @@
 //
 // Legend: B batch, D features (pixels).
 import * as tf from '@tensorflow/tfjs-core';
-import { checkSameShapePair, sumPerExample } from './_perExample.js';
+import { checkSameShape } from './_checkSameShape.js';
+import { sumPerExample } from './_perExample.js';
 import { stableSoftplus } from './_softplus.js';
 
 /**
@@ -38,6 +39,6 @@ import { stableSoftplus } from './_softplus.js';
  * @category Losses
  */
 export function bernoulliNegLogLikelihood(logits: tf.Tensor, x: tf.Tensor): tf.Tensor1D {
-  checkSameShapePair('bernoulliNegLogLikelihood', 'logits', logits, 'x', x);
+  checkSameShape('bernoulliNegLogLikelihood', 'logits', logits, 'x', x);
   return tf.tidy(() => sumPerExample(tf.sub(stableSoftplus(logits), tf.mul(x, logits)))); // [B]
 }

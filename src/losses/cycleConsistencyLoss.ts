@@ -29,6 +29,6 @@ import { checkSameShape } from './_checkSameShape.js';
  * @category Losses
  */
 export function cycleConsistencyLoss(real: tf.Tensor, reconstructed: tf.Tensor): tf.Scalar {
-  checkSameShape('cycleConsistencyLoss', ['real', real], ['reconstructed', reconstructed]);
+  checkSameShape('cycleConsistencyLoss', 'real', real, 'reconstructed', reconstructed);
   return tf.tidy(() => tf.mean(tf.abs(tf.sub(real, reconstructed)))) as tf.Scalar;
 }

@@ -38,9 +38,9 @@ describe('CycleGAN losses', () => {
     const x = tf.zeros([2, 4, 4, 1]);
     const y = tf.zeros([2, 4, 4, 3]);
     expect(() => cycleConsistencyLoss(x, y)).toThrow(
-      /cycleConsistencyLoss: `real` and `reconstructed` must have the same shape \[B, …\]: received \[2, 4, 4, 1\] and \[2, 4, 4, 3\]\./,
+      /cycleConsistencyLoss: real and reconstructed must have the same shape: received \[2, 4, 4, 1\] and \[2, 4, 4, 3\]\./,
     );
-    expect(() => identityLoss(x, tf.zeros([3, 4, 4, 1]))).toThrow(/identityLoss: `real` and `mapped` must have the same shape \[B, …\]: received \[2, 4, 4, 1\] and \[3, 4, 4, 1\]\./);
+    expect(() => identityLoss(x, tf.zeros([3, 4, 4, 1]))).toThrow(/identityLoss: real and mapped must have the same shape: received \[2, 4, 4, 1\] and \[3, 4, 4, 1\]\./);
     expect(() => identityLoss(x, [1] as never)).toThrow(/identityLoss: invalid `mapped`: expected a tf\.Tensor, received \[1\]\./);
     tf.dispose([x, y]);
   });

@@ -6,9 +6,10 @@
 // Legend: B batch, Z latent size, D features.
 import * as tf from '@tensorflow/tfjs-core';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
-import { invalidField, ValueError } from '../_internal/errors.js';
-import { checkFiniteNumber, checkOneOf, checkPositiveNumber, formatShape } from '../_internal/validate.js';
-import { checkSameShapePair } from './_perExample.js';
+import { ValueError } from '../_internal/errors.js';
+import { resolveLikelihoodOptions } from '../_internal/likelihood.js';
+import { formatShape } from '../_internal/validate.js';
+import { checkSameShape } from './_checkSameShape.js';
 import { bernoulliNegLogLikelihood } from './bernoulliNegLogLikelihood.js';
 import { gaussianNegLogLikelihood } from './gaussianNegLogLikelihood.js';
 import { klDivergence } from './klDivergence.js';
@@ -78,15 +79,9 @@ export function elbo(
 ): tf.Tensor1D {
   checkConfigObject(FN, options, 'options');
   checkKnownKeys(FN, options, ['likelihood', 'variance', 'beta'], 'options');
-  const likelihood = checkOneOf(FN, 'likelihood', options.likelihood ?? 'bernoulli', ['bernoulli', 'gaussian'] as const);
-  if (likelihood === 'bernoulli' && options.variance !== undefined) {
-    throw invalidField(FN, 'variance', "no `variance` with likelihood 'bernoulli' (it has none)", options.variance);
-  }
-  const variance = checkPositiveNumber(FN, 'variance', options.variance ?? 1);
-  const beta = checkFiniteNumber(FN, 'beta', options.beta ?? 1);
-  if (beta < 0) throw invalidField(FN, 'beta', 'a non-negative number', beta);
-  checkSameShapePair(FN, 'reconstruction', reconstruction, 'x', x);
-  checkSameShapePair(FN, 'mean', mean, 'logVar', logVar);
+  const { likelihood, variance, beta } = resolveLikelihoodOptions(FN, options);
+  checkSameShape(FN, 'reconstruction', reconstruction, 'x', x);
+  checkSameShape(FN, 'mean', mean, 'logVar', logVar);
   if (x.shape[0] !== mean.shape[0]) {
     throw new ValueError(
       `${FN}: x and mean must have the same batch size: received ${formatShape(x.shape)} and ${formatShape(mean.shape)}.`,

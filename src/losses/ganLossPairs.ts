@@ -1,6 +1,7 @@
 // The named GAN loss pairs that trainGAN accepts.
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { optional } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
 import { gradientPenalty } from './gradientPenalty.js';
 import { hingeDiscriminatorLoss } from './hingeDiscriminatorLoss.js';
@@ -94,7 +95,7 @@ export function ganLossPair(name: GANLossName): GANLossPair {
         discriminator: wassersteinDiscriminatorLoss,
         generator: wassersteinGeneratorLoss,
         penalty: (critic, real, fake, seed, labels) =>
-          gradientPenalty(critic, real, fake, { weight: 10, ...(seed === undefined ? {} : { seed }), ...(labels === undefined ? {} : { labels }) }),
+          gradientPenalty(critic, real, fake, { weight: 10, ...optional('seed', seed), ...optional('labels', labels) }),
       };
     default:
       throw invalidField('ganLossPair', 'name', `one of ${NAMES.map((n) => `'${n}'`).join(', ')}`, name);

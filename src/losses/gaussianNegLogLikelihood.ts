@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { checkPositiveNumber } from '../_internal/validate.js';
-import { checkSameShapePair, sumPerExample } from './_perExample.js';
+import { checkSameShape } from './_checkSameShape.js';
+import { sumPerExample } from './_perExample.js';
 
 /**
  * Options of {@link gaussianNegLogLikelihood}.
@@ -52,7 +53,7 @@ export function gaussianNegLogLikelihood(
   checkConfigObject(FN, options, 'options');
   checkKnownKeys(FN, options, ['variance'], 'options');
   const variance = checkPositiveNumber(FN, 'variance', options.variance ?? 1);
-  checkSameShapePair(FN, 'xHat', xHat, 'x', x);
+  checkSameShape(FN, 'xHat', xHat, 'x', x);
   const logNorm = Math.log(2 * Math.PI * variance); // log(2πσ²), in float64
   return tf.tidy(() => {
     const perElement = tf.mul(0.5, tf.add(tf.div(tf.squaredDifference(x, xHat), variance), logNorm)); // [B, D]

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ensureComparisonGradients } from '../_internal/comparisonGradients.js';
 import { ValueError } from '../_internal/errors.js';
-import { checkFiniteNumber, checkLayersModel, checkNonNegativeInt, checkTensor, formatShape } from '../_internal/validate.js';
+import { checkFiniteNumber, checkLayersModel, checkOptionalSeed, checkTensor, formatShape } from '../_internal/validate.js';
 
 /**
  * Options of {@link gradientPenalty}.
@@ -74,7 +74,7 @@ export function gradientPenalty(critic: tfl.LayersModel, real: tf.Tensor, fake: 
     throw new ValueError(`${FN}: real and fake must have the same shape [B, …]: received ${formatShape(real.shape)} and ${formatShape(fake.shape)}.`);
   }
   const weight = checkFiniteNumber(FN, 'weight', options.weight ?? 10);
-  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
+  const seed = checkOptionalSeed(FN, 'seed', options.seed);
   const b = real.shape[0]!;
   if (options.epsilon !== undefined) {
     checkTensor(FN, 'epsilon', options.epsilon);

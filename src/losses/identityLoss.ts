@@ -29,6 +29,6 @@ import { checkSameShape } from './_checkSameShape.js';
  * @category Losses
  */
 export function identityLoss(real: tf.Tensor, mapped: tf.Tensor): tf.Scalar {
-  checkSameShape('identityLoss', ['real', real], ['mapped', mapped]);
+  checkSameShape('identityLoss', 'real', real, 'mapped', mapped);
   return tf.tidy(() => tf.mean(tf.abs(tf.sub(real, mapped)))) as tf.Scalar;
 }

@@ -3,7 +3,8 @@
 //
 // Legend: B batch, Z latent size.
 import * as tf from '@tensorflow/tfjs-core';
-import { checkSameShapePair, sumPerExample } from './_perExample.js';
+import { checkSameShape } from './_checkSameShape.js';
+import { sumPerExample } from './_perExample.js';
 
 /**
  * The KL divergence of a diagonal Gaussian `q = N(mean, exp(logVar))` from the
@@ -32,7 +33,7 @@ import { checkSameShapePair, sumPerExample } from './_perExample.js';
  * @category Losses
  */
 export function klDivergence(mean: tf.Tensor, logVar: tf.Tensor): tf.Tensor1D {
-  checkSameShapePair('klDivergence', 'mean', mean, 'logVar', logVar);
+  checkSameShape('klDivergence', 'mean', mean, 'logVar', logVar);
   return tf.tidy(() => {
     // ½ (exp(v) - 1 - v + μ²) per element: the same as -½(1 + v - μ² - exp(v)).
     const perElement = tf.mul(0.5, tf.add(tf.sub(tf.sub(tf.exp(logVar), 1), logVar), tf.square(mean))); // [B, Z]

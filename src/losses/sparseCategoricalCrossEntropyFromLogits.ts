@@ -3,8 +3,8 @@
 //
 // Legend: V classes (vocabulary); labels [...], logits [..., V].
 import * as tf from '@tensorflow/tfjs-core';
-import { invalidField, ValueError } from '../_internal/errors.js';
-import { checkTensor, formatShape } from '../_internal/validate.js';
+import { ValueError } from '../_internal/errors.js';
+import { checkRate01, checkTensor, formatShape } from '../_internal/validate.js';
 
 /**
  * Options of {@link sparseCategoricalCrossEntropyFromLogits}.
@@ -60,8 +60,7 @@ export function sparseCategoricalCrossEntropyFromLogits(
       `${FN}: labels and logits do not agree: expected labels [...] and logits [..., V]; received labels ${formatShape(labels.shape)} and logits ${formatShape(logits.shape)}.`,
     );
   }
-  const eps = options.labelSmoothing ?? 0;
-  if (typeof eps !== 'number' || !(eps >= 0 && eps < 1)) throw invalidField(FN, 'labelSmoothing', 'a number in [0, 1)', eps);
+  const eps = checkRate01(FN, 'labelSmoothing', options.labelSmoothing ?? 0);
   const { mask } = options;
   if (mask !== undefined) {
     checkTensor(FN, 'mask', mask);

@@ -137,7 +137,7 @@ describe('VAE losses', () => {
     const c = tf.zeros([3, 2]);
     expect(() => elbo(a, a, c, c)).toThrow(/^elbo: x and mean must have the same batch size: received \[4, 2\] and \[3, 2\]\.$/);
     expect(() => elbo(a, a, a, a, { variance: 2 })).toThrow(/elbo: invalid `variance`: expected no `variance` with likelihood 'bernoulli'/);
-    expect(() => elbo(a, a, a, a, { beta: -1 })).toThrow(/elbo: invalid `beta`: expected a non-negative number, received -1\./);
+    expect(() => elbo(a, a, a, a, { beta: -1 })).toThrow(/elbo: invalid `beta`: expected a non-negative finite number, received -1\./);
     // @ts-expect-error: unknown likelihood.
     expect(() => elbo(a, a, a, a, { likelihood: 'poisson' })).toThrow(/elbo: invalid `likelihood`: expected one of 'bernoulli', 'gaussian', received "poisson"/);
     tf.dispose([a, b, c]);

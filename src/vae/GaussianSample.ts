@@ -5,12 +5,12 @@
 // Legend: B batch, Z latent size.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkKnownKeys } from '../_internal/config.js';
-import { invalidField, ValueError } from '../_internal/errors.js';
+import { ValueError } from '../_internal/errors.js';
 import { seedSource, type SeedSource } from '../_internal/random.js';
-import { checkNonNegativeInt, formatShape } from '../_internal/validate.js';
-import type { Kwargs, LayerArgs, Shape } from '../_internal/layers.js';
-import { checkMeanLogVar, reparameterize } from './reparameterize.js';
+import { checkBoolean, checkOptionalSeed, formatShape } from '../_internal/validate.js';
+import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
+import { checkMeanLogVar } from './_checkMeanLogVar.js';
+import { reparameterize } from './reparameterize.js';
 
 /**
  * Arguments of {@link GaussianSample}.
@@ -33,7 +33,7 @@ export interface GaussianSampleArgs extends LayerArgs {
 }
 
 const FN = 'GaussianSample';
-const ARG_KEYS = ['seed', 'sampleAtInference', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights'] as const;
+const OWN_KEYS = ['seed', 'sampleAtInference'] as const;
 
 /**
  * Samples `z = mean + exp(½ logVar) ⊙ ε`, `ε ~ N(0, I)`, inside a model: the
@@ -59,12 +59,10 @@ export class GaussianSample extends tfl.layers.Layer {
   private readonly rng: SeedSource;
 
   constructor(args: GaussianSampleArgs = {}) {
-    if (args === null || typeof args !== 'object') throw invalidField(FN, 'args', 'an object', args);
-    const seed = args.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', args.seed);
-    const sampleAtInference = args.sampleAtInference ?? true;
-    if (typeof sampleAtInference !== 'boolean') throw invalidField(FN, 'sampleAtInference', 'a boolean', sampleAtInference);
-    const { seed: _s, sampleAtInference: _i, ...layerArgs } = args;
-    super(layerArgs);
+    const { own, base } = splitLayerArgs(FN, args, OWN_KEYS);
+    const seed = checkOptionalSeed(FN, 'seed', own.seed);
+    const sampleAtInference = checkBoolean(FN, 'sampleAtInference', own.sampleAtInference ?? true);
+    super(base);
     this.seed = seed;
     this.sampleAtInference = sampleAtInference;
     this.rng = seedSource(seed);
@@ -123,6 +121,5 @@ export class GaussianSample extends tfl.layers.Layer {
  */
 // @__NO_SIDE_EFFECTS__
 export function gaussianSample(args: GaussianSampleArgs = {}): GaussianSample {
-  if (args !== null && typeof args === 'object') checkKnownKeys(FN, args, ARG_KEYS, 'args');
   return new GaussianSample(args);
 }

@@ -97,7 +97,7 @@ describe('buildVAE', () => {
     expect(() => buildVAE({ inputShape: [4], hiddenUnits: [8, -1] })).toThrow(/invalid `hiddenUnits\[1\]`: expected a positive integer, received -1/);
     expect(() => buildVAE({ inputShape: [4], variance: 0.5 })).toThrow(/invalid `variance`: expected no `variance` with likelihood 'bernoulli'/);
     expect(() => buildVAE({ inputShape: [4], likelihood: 'gaussian', variance: -1 })).toThrow(/invalid `variance`: expected a positive finite number, received -1/);
-    expect(() => buildVAE({ inputShape: [4], beta: -1 })).toThrow(/invalid `beta`: expected a non-negative number, received -1/);
+    expect(() => buildVAE({ inputShape: [4], beta: -1 })).toThrow(/invalid `beta`: expected a non-negative finite number, received -1/);
     // @ts-expect-error: misspelt field.
     expect(() => buildVAE({ inputShape: [4], latentDims: 2 })).toThrow(/buildVAE: unknown config field `latentDims`/);
     // @ts-expect-error: unknown activation.

@@ -8,7 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
 import { checkPositiveInt } from '../_internal/validate.js';
-import { assembleVAE, commonVAEOptions, kernelInitializers, VAE_COMMON_KEYS } from './_assemble.js';
+import { assembleVAE, commonVAEOptions, kernelInitializers, VAE_COMMON_KEYS } from './_builderCommon.js';
 import type { VAE, VAECommonConfig } from './types.js';
 
 /**

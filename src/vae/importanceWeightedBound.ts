@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { weightSeed } from '../_internal/initializers.js';
 import { seedSource } from '../_internal/random.js';
-import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
+import { checkOptionalSeed, checkPositiveInt } from '../_internal/validate.js';
 import { checkExamples, decode, encode, negLogLikelihood, oneHotLabels, resolveLabels, resolveVAE } from './vaeParts.js';
 import type { VAEModels } from './types.js';
 
@@ -76,7 +76,7 @@ export function importanceWeightedBound(
   const parts = resolveVAE(FN, vae);
   const k = checkPositiveInt(FN, 'samples', options.samples ?? 100);
   const maxRows = checkPositiveInt(FN, 'batchSize', options.batchSize ?? 2048);
-  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
+  const seed = checkOptionalSeed(FN, 'seed', options.seed);
   checkExamples(FN, 'x', x, parts);
   const n = x.shape[0]!;
   const labels = resolveLabels(FN, parts, options.labels, n);

@@ -6,7 +6,8 @@ import { interpolateLatents } from '../sampling/interpolateLatents.js';
 import { buildVAE } from './buildVAE.js';
 import { decodeLatents } from './decodeLatents.js';
 import { encodeMean } from './encodeMean.js';
-import { latentGrid, normalQuantile } from './latentGrid.js';
+import { latentGrid } from './latentGrid.js';
+import { normalQuantile } from './_normalQuantile.js';
 import type { VAEModels } from './types.js';
 
 /** Encoder mean = x, logVar = 0; decoder = identity: a latent grid reads back its coordinates. */
@@ -78,6 +79,23 @@ describe.each(BACKENDS)('latent tools on %s', (backend) => {
 });
 
 describe('latent tools', () => {
+  it('checks the likelihood, variance and beta of the VAE it is given as the builders and elbo do', () => {
+    const v = buildVAE({ inputShape: [4], latentDim: 2, hiddenUnits: [3], seed: 2 });
+    const before = tf.memory().numTensors;
+    const { encoder, decoder } = v;
+    expect(() => latentGrid({ encoder, decoder, beta: -1 })).toThrow(/^latentGrid: invalid `vae.beta`: expected a non-negative finite number, received -1\.$/);
+    expect(() => latentGrid({ encoder, decoder, likelihood: 'bernoulli', variance: 2 })).toThrow(
+      /^latentGrid: invalid `vae.variance`: expected no `variance` with likelihood 'bernoulli'/,
+    );
+    expect(() => latentGrid({ encoder, decoder, likelihood: 'poisson' as never })).toThrow(/^latentGrid: invalid `vae.likelihood`: expected one of 'bernoulli', 'gaussian'/);
+    expect(tf.memory().numTensors).toBe(before);
+    // The builders' own results carry variance 1 with a Bernoulli likelihood: accepted.
+    expect(v.variance).toBe(1);
+    tf.dispose(latentGrid(v, { size: 2 }));
+    expect(tf.memory().numTensors).toBe(before);
+    v.dispose();
+  });
+
   it('normalQuantile matches known quantiles of N(0, 1)', () => {
     expect(normalQuantile(0.5)).toBeCloseTo(0, 12);
     expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 8);

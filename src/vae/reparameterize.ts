@@ -4,8 +4,8 @@
 // Legend: B batch, Z latent size.
 import * as tf from '@tensorflow/tfjs-core';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
-import { ValueError } from '../_internal/errors.js';
-import { checkNonNegativeInt, checkTensor, formatShape } from '../_internal/validate.js';
+import { checkOptionalSeed } from '../_internal/validate.js';
+import { checkMeanLogVar } from './_checkMeanLogVar.js';
 
 /**
  * Options of {@link reparameterize}.
@@ -47,7 +47,7 @@ const FN = 'reparameterize';
 export function reparameterize(mean: tf.Tensor, logVar: tf.Tensor, options: ReparameterizeOptions = {}): tf.Tensor {
   checkConfigObject(FN, options, 'options');
   checkKnownKeys(FN, options, ['seed'], 'options');
-  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
+  const seed = checkOptionalSeed(FN, 'seed', options.seed);
   checkMeanLogVar(FN, mean, logVar);
   return tf.tidy(() => {
     const epsilon = tf.randomNormal(mean.shape, 0, 1, 'float32', seed); // [B, Z]
@@ -55,16 +55,3 @@ export function reparameterize(mean: tf.Tensor, logVar: tf.Tensor, options: Repa
   });
 }
 
-/**
- * Checks that `mean` and `logVar` are tensors of the same shape.
- * @hidden
- */
-export function checkMeanLogVar(fn: string, mean: unknown, logVar: unknown): void {
-  const m = checkTensor(fn, 'mean', mean);
-  const v = checkTensor(fn, 'logVar', logVar);
-  if (m.rank !== v.rank || m.shape.some((d, i) => d !== v.shape[i])) {
-    throw new ValueError(
-      `${fn}: mean and logVar must have the same shape: received ${formatShape(m.shape)} and ${formatShape(v.shape)}.`,
-    );
-  }
-}

@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { describeValue, invalidField, ValueError } from '../_internal/errors.js';
-import { checkFiniteNumber, checkLayersModel, checkPositiveNumber, checkTensor, formatShape } from '../_internal/validate.js';
+import { resolveLikelihoodOptions } from '../_internal/likelihood.js';
+import { checkLayersModel, checkTensor, formatShape } from '../_internal/validate.js';
 import { bernoulliNegLogLikelihood } from '../losses/bernoulliNegLogLikelihood.js';
 import type { VAELikelihood } from '../losses/elbo.js';
 import { gaussianNegLogLikelihood } from '../losses/gaussianNegLogLikelihood.js';
@@ -42,12 +43,9 @@ export function resolveVAE(fn: string, vae: unknown): VAEParts {
   const v = vae as Partial<VAEModels>;
   const encoder = checkLayersModel(fn, 'vae.encoder', v.encoder);
   const decoder = checkLayersModel(fn, 'vae.decoder', v.decoder);
-  const likelihood = v.likelihood ?? 'bernoulli';
-  if (likelihood !== 'bernoulli' && likelihood !== 'gaussian') {
-    throw invalidField(fn, 'vae.likelihood', "'bernoulli' or 'gaussian'", likelihood);
-  }
-  const variance = checkPositiveNumber(fn, 'vae.variance', v.variance ?? 1);
-  const beta = checkFiniteNumber(fn, 'vae.beta', v.beta ?? 1);
+  // The builders' results carry `variance: 1` with a Bernoulli likelihood (unused): that one is no conflict.
+  const unusedVariance = v.likelihood !== 'gaussian' && v.variance === 1;
+  const { likelihood, variance, beta } = resolveLikelihoodOptions(fn, { likelihood: v.likelihood, variance: unusedVariance ? undefined : v.variance, beta: v.beta }, 'vae.');
 
   const shapes = (m: tfl.LayersModel, which: 'inputs' | 'outputs') => m[which].map((t) => formatShape(t.shape)).join(', ');
   const meanShape = encoder.outputs[0]?.shape;

@@ -1,13 +1,17 @@
 /**
- * What the two VAE builders share: the options common to both, validated the
- * same way, and the assembly of `{ encoder, decoder, vae }`.
+ * What the two VAE builders share: the config keys and options common to
+ * both, validated the same way, their kernel initializers, and the assembly
+ * of `{ encoder, decoder, vae }`.
  *
  * Legend: B batch, Z latent size, K classes.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
+import { optional } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
-import { weightSeed } from '../_internal/initializers.js';
-import { checkFiniteNumber, checkNonNegativeInt, checkOneOf, checkPositiveInt, checkPositiveNumber } from '../_internal/validate.js';
+import { layerSeedCounter, streamSeed, type Initializer } from '../_internal/initializers.js';
+import { resolveLikelihoodOptions } from '../_internal/likelihood.js';
+import { disposerOf } from '../_internal/models.js';
+import { checkBoolean, checkOptionalSeed, checkPositiveInt } from '../_internal/validate.js';
 import type { VAELikelihood } from '../losses/elbo.js';
 import { gaussianSample } from './GaussianSample.js';
 import type { VAE, VAECommonConfig } from './types.js';
@@ -37,30 +41,21 @@ export function commonVAEOptions(
   },
 ): CommonVAEOptions {
   const latentDim = checkPositiveInt(fn, 'latentDim', config.latentDim ?? 16);
-  const likelihood = checkOneOf(fn, 'likelihood', config.likelihood ?? 'bernoulli', ['bernoulli', 'gaussian'] as const);
-  if (likelihood === 'bernoulli' && config.variance !== undefined) {
-    throw invalidField(fn, 'variance', "no `variance` with likelihood 'bernoulli' (it has none)", config.variance);
-  }
-  const variance = checkPositiveNumber(fn, 'variance', config.variance ?? 1);
-  const beta = checkFiniteNumber(fn, 'beta', config.beta ?? 1);
-  if (beta < 0) throw invalidField(fn, 'beta', 'a non-negative number', beta);
+  const { likelihood, variance, beta } = resolveLikelihoodOptions(fn, config);
   let numClasses: number | null = null;
   if (config.numClasses !== undefined) {
     numClasses = checkPositiveInt(fn, 'numClasses', config.numClasses);
     if (numClasses < 2) throw invalidField(fn, 'numClasses', 'an integer >= 2', numClasses);
   }
-  const seed = config.seed === undefined ? undefined : checkNonNegativeInt(fn, 'seed', config.seed);
-  const sampleAtInference = config.sampleAtInference ?? true;
-  if (typeof sampleAtInference !== 'boolean') throw invalidField(fn, 'sampleAtInference', 'a boolean', sampleAtInference);
+  const seed = checkOptionalSeed(fn, 'seed', config.seed);
+  const sampleAtInference = checkBoolean(fn, 'sampleAtInference', config.sampleAtInference ?? true);
   return { latentDim, likelihood, variance, beta, numClasses, seed, sampleAtInference };
 }
 
-type Initializer = ReturnType<typeof tfl.initializers.glorotUniform>;
-
-/** Glorot-uniform kernels, a different seed per layer (unseeded without a seed). @hidden */
+/** Glorot-uniform kernels, a different seed per layer (`layerSeeds`; unseeded without a seed). @hidden */
 export function kernelInitializers(seed: number | undefined): () => Initializer {
-  let i = 0;
-  return () => tfl.initializers.glorotUniform(seed === undefined ? {} : { seed: weightSeed(seed, i++) });
+  const layerSeed = layerSeedCounter(seed);
+  return () => tfl.initializers.glorotUniform(optional('seed', layerSeed.next()));
 }
 
 /**
@@ -79,8 +74,7 @@ export function assembleVAE(
   const x = tfl.input({ shape: xShape, name: 'x' }); // [B, …]
   const label = numClasses === null ? null : tfl.input({ shape: [numClasses], name: 'label' }); // [B, K]
   const [mean, logVar] = encoder.apply(label === null ? x : [x, label]) as tfl.SymbolicTensor[]; // [B, Z] each
-  const sampleArgs = seed === undefined ? { name: 'z', sampleAtInference } : { name: 'z', sampleAtInference, seed: weightSeed(seed, 1000) };
-  const z = gaussianSample(sampleArgs).apply([mean!, logVar!]) as tfl.SymbolicTensor; // [B, Z]
+  const z = gaussianSample({ name: 'z', sampleAtInference, ...optional('seed', streamSeed(seed, 'sampler')) }).apply([mean!, logVar!]) as tfl.SymbolicTensor; // [B, Z]
   const reconstruction = decoder.apply(label === null ? z : [z, label]) as tfl.SymbolicTensor; // [B, …]
   const vae = tfl.model({ inputs: label === null ? x : [x, label], outputs: reconstruction, name });
   return {
@@ -92,14 +86,8 @@ export function assembleVAE(
     beta,
     latentDim,
     numClasses,
-    dispose() {
-      // `vae` holds the encoder and decoder as nested models; tfjs-layers disposes
-      // nested models with their container, so they may already be gone. Dispose
-      // whatever is still alive (a model's private reference count is > 0 until then).
-      for (const m of [vae, encoder, decoder]) {
-        if (((m as unknown as { _refCount: number | null })._refCount ?? 0) > 0) m.dispose();
-      }
-    },
+    // `vae` holds the encoder and decoder as nested models.
+    dispose: disposerOf(vae, encoder, decoder),
   };
 }
 
