@@ -3,7 +3,9 @@ export {
   trainGAN,
   type GANEpochInfo,
   type GANHistory,
+  type GANModels,
   type GANStepInfo,
+  type LegacyTrainGANOptions,
   type TrainGANOptions,
   type TrainGANResult,
 } from './trainGAN.js';
@@ -19,7 +21,13 @@ export {
   type TrainLanguageModelOptions,
   type TrainLanguageModelResult,
 } from './trainLanguageModel.js';
-export { trainWaveNet, type TrainWaveNetOptions, type TrainWaveNetResult, type WaveNetStepInfo } from './trainWaveNet.js';
+export {
+  trainWaveNet,
+  type TrainWaveNetOptions,
+  type TrainWaveNetResult,
+  type WaveNetHistory,
+  type WaveNetStepInfo,
+} from './trainWaveNet.js';
 export {
   trainVAE,
   type LabeledExamples,
@@ -33,8 +41,12 @@ export {
 } from './trainVAE.js';
 export {
   trainCycleGAN,
+  type CycleGANData,
+  type CycleGANEpochInfo,
   type CycleGANHistory,
+  type CycleGANModels,
   type CycleGANStepInfo,
+  type LegacyTrainCycleGANOptions,
   type TrainCycleGANOptions,
   type TrainCycleGANResult,
 } from './trainCycleGAN.js';
