@@ -5,11 +5,43 @@
  * the default optimizer a loop owns.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, NonFiniteLossError, ValueError } from '../_internal/errors.js';
 import { checkPositiveInt, formatShape } from '../_internal/validate.js';
 import type { StopReason } from './types.js';
 
 export { checkCallbacks } from './checkCallbacks.js';
+
+/** How a trainer was called: `(models, data, options?)`, or the deprecated one-bag form. @hidden */
+export type CallShape =
+  | { readonly form: 'current'; readonly models: object; readonly data: unknown; readonly options: object }
+  | { readonly form: 'deprecated'; readonly bag: object };
+
+/**
+ * Tells the trainer's two call forms apart (one argument is the deprecated
+ * bag) and checks the objects and their keys: `keys` for the options,
+ * `legacyKeys` for the bag, `modelsField` names the first argument.
+ * @hidden
+ */
+export function resolveCallShape(
+  fn: string,
+  args: readonly unknown[],
+  modelsField: string,
+  keys: readonly string[],
+  legacyKeys: readonly string[],
+): CallShape {
+  if (args.length === 1) {
+    const bag = args[0];
+    checkConfigObject(fn, bag, 'options');
+    checkKnownKeys(fn, bag as object, legacyKeys, 'options');
+    return { form: 'deprecated', bag: bag as object };
+  }
+  const [models, data, options = {}] = args;
+  checkConfigObject(fn, models, modelsField);
+  checkConfigObject(fn, options, 'options');
+  checkKnownKeys(fn, options as object, keys, 'options');
+  return { form: 'current', models: models as object, data, options: options as object };
+}
 
 /**
  * The one optimizer rule: `undefined` (the loop makes its own), or an object

@@ -13,32 +13,14 @@ import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { withKernelHint } from '../_internal/kernelHint.js';
 import { seedSource } from '../_internal/random.js';
-import {
-  checkBoolean,
-  checkLayersModel,
-  checkNonNegativeInt,
-  checkNonNegativeNumber,
-  checkOptionalSeed,
-  checkPositiveInt,
-  formatShape,
-} from '../_internal/validate.js';
+import { checkBoolean, checkLayersModel, checkNonNegativeInt, checkNonNegativeNumber, checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { cycleConsistencyLoss } from '../losses/cycleConsistencyLoss.js';
 import { identityLoss } from '../losses/identityLoss.js';
 import { leastSquaresDiscriminatorLoss } from '../losses/leastSquaresDiscriminatorLoss.js';
 import { leastSquaresGeneratorLoss } from '../losses/leastSquaresGeneratorLoss.js';
 import { batchSource, pairedSources, releaseBatch, type BatchSource, type PairedSources } from './_batches.js';
 import { imagePool } from './_imagePool.js';
-import {
-  checkBatchShape,
-  checkCallbacks,
-  checkFiniteLosses,
-  checkOptimizer,
-  minimizeOrFree,
-  ownedOptimizer,
-  resolveSchedule,
-  runEpochs,
-  type OwnedOptimizer,
-} from './_loop.js';
+import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveCallShape, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**
@@ -298,22 +280,16 @@ export function trainCycleGAN(cycleGAN: CycleGANModels, data: CycleGANData, opti
  */
 export function trainCycleGAN(options: LegacyTrainCycleGANOptions): Promise<TrainCycleGANResult>;
 export async function trainCycleGAN(...args: unknown[]): Promise<TrainCycleGANResult> {
-  if (args.length === 1) {
-    const bag = args[0];
-    checkConfigObject(FN, bag, 'options');
-    checkKnownKeys(FN, bag as object, LEGACY_KEYS, 'options');
-    const { generatorAB, generatorBA, discriminatorA, discriminatorB, dataA, dataB, ...options } = bag as LegacyTrainCycleGANOptions;
+  const call = resolveCallShape(FN, args, 'cycleGAN', KEYS, LEGACY_KEYS);
+  if (call.form === 'deprecated') {
+    const { generatorAB, generatorBA, discriminatorA, discriminatorB, dataA, dataB, ...options } = call.bag as LegacyTrainCycleGANOptions;
     return train({ generatorAB, generatorBA, discriminatorA, discriminatorB }, [dataA, 'dataA'], [dataB, 'dataB'], options);
   }
-  const [cycleGAN, data, options = {}] = args;
-  checkConfigObject(FN, cycleGAN, 'cycleGAN');
-  checkConfigObject(FN, data, 'data');
-  checkConfigObject(FN, options, 'options');
-  checkKnownKeys(FN, data as object, ['a', 'b'], 'data');
-  checkKnownKeys(FN, options as object, KEYS, 'options');
-  const { generatorAB, generatorBA, discriminatorA, discriminatorB } = cycleGAN as CycleGANModels;
-  const { a, b } = data as CycleGANData;
-  return train({ generatorAB, generatorBA, discriminatorA, discriminatorB }, [a, 'data.a'], [b, 'data.b'], options as TrainCycleGANOptions);
+  checkConfigObject(FN, call.data, 'data');
+  checkKnownKeys(FN, call.data as object, ['a', 'b'], 'data');
+  const { generatorAB, generatorBA, discriminatorA, discriminatorB } = call.models as CycleGANModels;
+  const { a, b } = call.data as CycleGANData;
+  return train({ generatorAB, generatorBA, discriminatorA, discriminatorB }, [a, 'data.a'], [b, 'data.b'], call.options as TrainCycleGANOptions);
 }
 
 /** One domain's data and the name the user gave it (`data.a` or, in the former form, `dataA`). */

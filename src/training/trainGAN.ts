@@ -5,7 +5,7 @@
 // Legend: B batch, Z latent size.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { checkConfigObject, checkKnownKeys, optional } from '../_internal/config.js';
+import { optional } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { withKernelHint } from '../_internal/kernelHint.js';
 import { classCountOf, latentDimOf, randomLabels, randomLatents } from '../_internal/latents.js';
@@ -14,17 +14,7 @@ import { checkBoolean, checkLayersModel, checkOptionalSeed, checkPositiveInt, fo
 import { ganLossPair, type GANLossName, type GANLossPair } from '../losses/ganLossPairs.js';
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
 import { batchSource, releaseBatch, type BatchSource } from './_batches.js';
-import {
-  checkBatchShape,
-  checkCallbacks,
-  checkFiniteLosses,
-  checkOptimizer,
-  minimizeOrFree,
-  ownedOptimizer,
-  resolveSchedule,
-  runEpochs,
-  type OwnedOptimizer,
-} from './_loop.js';
+import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveCallShape, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**
@@ -250,19 +240,13 @@ export function trainGAN(models: GANModels, data: TrainingData, options?: TrainG
  */
 export function trainGAN(options: LegacyTrainGANOptions): Promise<TrainGANResult>;
 export async function trainGAN(...args: unknown[]): Promise<TrainGANResult> {
-  if (args.length === 1) {
-    const bag = args[0];
-    checkConfigObject(FN, bag, 'options');
-    checkKnownKeys(FN, bag as object, LEGACY_KEYS, 'options');
-    const { generator, discriminator, data, ...options } = bag as LegacyTrainGANOptions;
+  const call = resolveCallShape(FN, args, 'models', KEYS, LEGACY_KEYS);
+  if (call.form === 'deprecated') {
+    const { generator, discriminator, data, ...options } = call.bag as LegacyTrainGANOptions;
     return train({ generator, discriminator }, data, options);
   }
-  const [models, data, options = {}] = args;
-  checkConfigObject(FN, models, 'models');
-  checkConfigObject(FN, options, 'options');
-  checkKnownKeys(FN, options as object, KEYS, 'options');
-  const { generator, discriminator } = models as GANModels;
-  return train({ generator, discriminator }, data, options as TrainGANOptions);
+  const { generator, discriminator } = call.models as GANModels;
+  return train({ generator, discriminator }, call.data, call.options as TrainGANOptions);
 }
 
 async function train(models: GANModels, data: unknown, options: TrainGANOptions): Promise<TrainGANResult> {

@@ -10,29 +10,11 @@ import { checkConfigObject, checkKnownKeys, optional } from '../_internal/config
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { withKernelHint } from '../_internal/kernelHint.js';
 import { seedSource } from '../_internal/random.js';
-import {
-  checkBoolean,
-  checkNonNegativeInt,
-  checkNonNegativeNumber,
-  checkOptionalSeed,
-  checkPositiveInt,
-  checkTensor,
-  formatShape,
-} from '../_internal/validate.js';
+import { checkBoolean, checkNonNegativeInt, checkNonNegativeNumber, checkOptionalSeed, checkPositiveInt, checkTensor, formatShape } from '../_internal/validate.js';
 import { checkExamples, elboTerms, oneHotLabels, resolveLabels, resolveVAE, type VAEParts } from '../vae/vaeParts.js';
 import type { VAEModels } from '../vae/types.js';
 import { batchSource, releaseBatch, type BatchSource } from './_batches.js';
-import {
-  checkBatchShape,
-  checkCallbacks,
-  checkFiniteLosses,
-  checkOptimizer,
-  minimizeOrFree,
-  ownedOptimizer,
-  resolveSchedule,
-  runEpochs,
-  type OwnedOptimizer,
-} from './_loop.js';
+import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**
