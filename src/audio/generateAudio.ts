@@ -7,8 +7,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
+import { hintingKernels } from '../_internal/kernelHint.js';
 import { seedSource } from '../_internal/random.js';
-import { checkNonNegativeInt, checkOneOf } from '../_internal/validate.js';
+import { checkNonNegativeInt, checkOneOf, checkOptionalSeed } from '../_internal/validate.js';
+import { checkCallbacks } from '../training/checkCallbacks.js';
+import type { StopReason } from '../training/types.js';
 import { drawFromLogits } from '../_internal/drawFromLogits.js';
 import { muLawDecodeValue, muLawEncodeValue } from './waveNetParts.js';
 import { waveNetArrays, waveNetParts, type WaveNetArrays, type WaveNetParts } from './waveNetParts.js';
@@ -55,8 +58,8 @@ export interface GenerateAudioResult {
   classes: Int32Array;
   /** The same decoded with μ-law (μ = Q - 1) to a waveform in [-1, 1]. */
   samples: Float32Array;
-  /** `'completed'`, or `'aborted'` when the signal stopped it early. */
-  stopReason: 'completed' | 'aborted';
+  /** Why generation stopped: `'completed'`, or `'aborted'` when the signal stopped it early. */
+  stopReason: Extract<StopReason, 'completed' | 'aborted'>;
 }
 
 const FN = 'generateAudio';
@@ -76,9 +79,12 @@ const PROGRESS_EVERY = 1000;
  *
  * @param model - A model from `buildWaveNet` (or loaded from one).
  * @param options - Length, seed, temperature, conditioning; see {@link GenerateAudioOptions}.
- * @returns The classes, the μ-law-decoded waveform, and why generation stopped.
- * @throws {@link ValueError} when the model was not built by `buildWaveNet`, or
- *   the conditioning is missing, has the wrong size, or was not expected.
+ * @returns The classes, the μ-law-decoded waveform, and why generation stopped (`'completed'` or `'aborted'`).
+ * @throws {@link ValueError} when the model was not built by `buildWaveNet`, the
+ *   conditioning is missing, has the wrong size, or was not expected, or an
+ *   option is invalid (`onProgress` must be a function). No tensors are
+ *   leaked, also when the call throws. On the stock wasm backend, a
+ *   missing-kernel error says to call `registerWasmKernels()`.
  *
  * @example
  * ```ts
@@ -109,31 +115,33 @@ export async function generateAudio(model: tfl.LayersModel, options: GenerateAud
   const badPrime = prime.findIndex((c) => !Number.isInteger(c) || c < 0 || c >= q);
   if (badPrime >= 0) throw invalidField(FN, 'prime', `classes that are integers in [0, ${q})`, `${prime[badPrime]} at index ${badPrime}`);
   const conditioning = checkConditioning(parts, options.conditioning);
+  checkCallbacks(FN, options, ['onProgress']);
   const { onProgress, signal } = options;
-  const rng = seedSource(options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed));
-
-  const next = method === 'fast' ? fastStepper(await waveNetArrays(parts, conditioning), prime[0]!) : naiveStepper(model, parts, conditioning, prime[0]!);
-  for (const cls of prime.slice(1)) {
-    if (method === 'fast') next.logits(); // advances the queues; the naive path needs only the history
-    next.push(cls);
-  }
-  const classes = new Int32Array(length);
-  let done = 0;
-  let stopReason: GenerateAudioResult['stopReason'] = 'completed';
-  for (; done < length; done++) {
-    classes[done] = drawFromLogits(await next.logits(), temperature, rng);
-    next.push(classes[done]!);
-    if ((done + 1) % PROGRESS_EVERY === 0 || done + 1 === length) {
-      if (onProgress !== undefined) await onProgress(done + 1, length);
-      if (signal?.aborted === true && done + 1 < length) {
-        stopReason = 'aborted';
-        done++;
-        break;
+  const rng = seedSource(checkOptionalSeed(FN, 'seed', options.seed));
+  return hintingKernels(async () => {
+    const next = method === 'fast' ? fastStepper(await waveNetArrays(parts, conditioning), prime[0]!) : naiveStepper(model, parts, conditioning, prime[0]!);
+    for (const cls of prime.slice(1)) {
+      if (method === 'fast') next.logits(); // advances the queues; the naive path needs only the history
+      next.push(cls);
+    }
+    const classes = new Int32Array(length);
+    let done = 0;
+    let stopReason: GenerateAudioResult['stopReason'] = 'completed';
+    for (; done < length; done++) {
+      classes[done] = drawFromLogits(await next.logits(), temperature, rng);
+      next.push(classes[done]!);
+      if ((done + 1) % PROGRESS_EVERY === 0 || done + 1 === length) {
+        if (onProgress !== undefined) await onProgress(done + 1, length);
+        if (signal?.aborted === true && done + 1 < length) {
+          stopReason = 'aborted';
+          done++;
+          break;
+        }
       }
     }
-  }
-  const kept = classes.slice(0, done);
-  return { classes: kept, samples: Float32Array.from(kept, (c) => muLawDecodeValue(c, q - 1)), stopReason };
+    const kept = classes.slice(0, done);
+    return { classes: kept, samples: Float32Array.from(kept, (c) => muLawDecodeValue(c, q - 1)), stopReason };
+  });
 }
 
 interface Stepper {
@@ -233,9 +241,11 @@ function naiveStepper(model: tfl.LayersModel, parts: WaveNetParts, conditioning:
         const logits = model.predict(inputs) as tf.Tensor; // [1, T, Q]
         return tf.reshape(tf.slice(logits, [0, window.length - 1, 0], [1, 1, q]), [q]);
       });
-      const values = await last.data();
-      last.dispose();
-      return values as Float32Array;
+      try {
+        return (await last.data()) as Float32Array;
+      } finally {
+        last.dispose();
+      }
     },
     push(cls) {
       history.push(cls);

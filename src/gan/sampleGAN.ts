@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
+import { withKernelHint } from '../_internal/kernelHint.js';
 import { classCountOf, latentDimOf, randomLatents } from '../_internal/latents.js';
 import { checkNonNegativeInt, checkPositiveInt, checkShape } from '../_internal/validate.js';
 
@@ -67,9 +68,13 @@ export function sampleGAN(generator: tfl.LayersModel, count: number, options: Sa
     const bad = values.findIndex((c) => !Number.isInteger(c) || c < 0 || c >= classes);
     if (bad >= 0) throw invalidField(FN, 'labels', `class ids that are integers in [0, ${classes})`, `${values[bad]} at index ${bad}`);
   }
-  return tf.tidy(() => {
-    const z = options.latents ?? randomLatents(count, latentDim, seed); // [N, Z]
-    const inputs = labels === undefined ? z : [z, tf.reshape(tf.cast(labels, 'int32'), [count, 1])];
-    return generator.predict(inputs, { batchSize }) as tf.Tensor; // [N, …]
-  });
+  try {
+    return tf.tidy(() => {
+      const z = options.latents ?? randomLatents(count, latentDim, seed); // [N, Z]
+      const inputs = labels === undefined ? z : [z, tf.reshape(tf.cast(labels, 'int32'), [count, 1])];
+      return generator.predict(inputs, { batchSize }) as tf.Tensor; // [N, …]
+    });
+  } catch (error) {
+    throw withKernelHint(error);
+  }
 }

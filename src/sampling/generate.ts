@@ -6,10 +6,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
+import { withKernelHint } from '../_internal/kernelHint.js';
 import { seedSource } from '../_internal/random.js';
-import { checkLayersModel, checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
+import { checkLayersModel, checkNonNegativeInt, checkOptionalSeed, checkPositiveInt } from '../_internal/validate.js';
+import { checkCallbacks } from '../training/checkCallbacks.js';
+import type { StopReason } from '../training/types.js';
 import { languageModelParts, languageModelStep, type KeyValueCache } from '../attention/languageModelParts.js';
-import { resolveSampling, sampleRows } from './sampleLogits.js';
+import { resolveSampling, sampleRows } from './_sampleRows.js';
 
 /**
  * Options of {@link generate}.
@@ -44,11 +47,12 @@ export interface GenerateOptions {
 }
 
 /**
- * Why {@link generate} returned.
+ * Why {@link generate} returned: `'max-tokens'`, `'stop-token'` or `'aborted'`.
  *
+ * @deprecated Use {@link StopReason} (one union for trainers and samplers); this alias is removed in 0.4.0.
  * @category Sampling
  */
-export type GenerateStopReason = 'max-tokens' | 'stop-token' | 'aborted';
+export type GenerateStopReason = Extract<StopReason, 'max-tokens' | 'stop-token' | 'aborted'>;
 
 /**
  * What {@link generate} resolves to.
@@ -58,8 +62,8 @@ export type GenerateStopReason = 'max-tokens' | 'stop-token' | 'aborted';
 export interface GenerateResult {
   /** The new tokens (without the prompt, without the stop token). */
   tokens: number[];
-  /** Why generation stopped. */
-  stopReason: GenerateStopReason;
+  /** Why generation stopped: `'max-tokens'`, `'stop-token'` or `'aborted'`. */
+  stopReason: Extract<StopReason, 'max-tokens' | 'stop-token' | 'aborted'>;
 }
 
 const FN = 'generate';
@@ -81,12 +85,16 @@ const KEYS = ['maxNewTokens', 'temperature', 'topK', 'topP', 'seed', 'stopTokens
  * generation re-encodes half a window every `⌊contextLength / 2⌋` tokens. The
  * cached and uncached paths follow the same rule and give the same logits.
  *
+ * No tensors are leaked, also when the call throws (a callback that throws,
+ * a model that fails mid-generation).
+ *
  * @param model - A language model, ids `[B, T]` → logits `[B, T, V]`.
  * @param promptIds - The prompt: 1 to `contextLength` token ids in `[0, V)`.
  * @param options - Length, sampling, stop tokens, streaming; see {@link GenerateOptions}.
- * @returns The new tokens and why generation stopped.
+ * @returns The new tokens and why generation stopped (`'max-tokens'`, `'stop-token'` or `'aborted'`).
  * @throws {@link ValueError} for an empty or too long prompt, ids outside the
- *   vocabulary, or invalid options.
+ *   vocabulary, or invalid options. On the stock wasm backend, a missing-kernel
+ *   error says to call `registerWasmKernels()`.
  *
  * @example
  * ```ts
@@ -109,9 +117,9 @@ export async function generate(
   checkLayersModel(FN, 'model', model);
   const maxNewTokens = checkNonNegativeInt(FN, 'maxNewTokens', options.maxNewTokens);
   const sampling = resolveSampling(FN, options);
-  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
+  const seed = checkOptionalSeed(FN, 'seed', options.seed);
+  checkCallbacks(FN, options, ['onToken']);
   const { onToken, signal } = options;
-  if (onToken !== undefined && typeof onToken !== 'function') throw invalidField(FN, 'onToken', 'a function', onToken);
   const vocabSize = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1];
   if (typeof vocabSize !== 'number') throw new ValueError(`${FN}: the model's output has no fixed vocabulary size (last dimension).`);
   const stopTokens = new Set<number>();
@@ -146,7 +154,7 @@ export async function generate(
   let start = 0; // first token of the window
   let cached = 0; // tokens of the window already in the cache
   let caches: KeyValueCache[] | null = null;
-  let stopReason: GenerateStopReason = 'max-tokens';
+  let stopReason: GenerateResult['stopReason'] = 'max-tokens';
   try {
     for (let i = 0; i < maxNewTokens; i++) {
       if (signal?.aborted === true) {
@@ -175,8 +183,12 @@ export async function generate(
         caches = out.caches;
         cached = window.length;
       }
-      const id = (await out.id.data())[0]!;
-      out.id.dispose();
+      let id: number;
+      try {
+        id = (await out.id.data())[0]!;
+      } finally {
+        out.id.dispose();
+      }
       if (stopTokens.has(id)) {
         stopReason = 'stop-token';
         break;
@@ -185,6 +197,8 @@ export async function generate(
       generated.push(id);
       if (onToken !== undefined) await onToken(id, i);
     }
+  } catch (error) {
+    throw withKernelHint(error);
   } finally {
     tf.dispose(caches ?? []);
   }

@@ -1,10 +1,130 @@
 /**
- * Pieces every training loop shares: how long to train (epochs or steps),
- * the stop on a non-finite loss, and the summary returned at the end.
+ * The contract every training loop shares: how long to train (epochs or
+ * steps), the driver that counts steps and stops on abort, the stop on a
+ * non-finite loss, the checks of callbacks, optimizers and batch shapes, and
+ * the default optimizer a loop owns.
  */
-import { NonFiniteLossError, ValueError } from '../_internal/errors.js';
-import { checkPositiveInt } from '../_internal/validate.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
+import { invalidField, NonFiniteLossError, ValueError } from '../_internal/errors.js';
+import { checkPositiveInt, formatShape } from '../_internal/validate.js';
 import type { StopReason } from './types.js';
+
+export { checkCallbacks } from './checkCallbacks.js';
+
+/** How a trainer was called: `(models, data, options?)`, or the deprecated one-bag form. @hidden */
+export type CallShape =
+  | { readonly form: 'current'; readonly models: object; readonly data: unknown; readonly options: object }
+  | { readonly form: 'deprecated'; readonly bag: object };
+
+/**
+ * Tells the trainer's two call forms apart (one argument is the deprecated
+ * bag) and checks the objects and their keys: `keys` for the options,
+ * `legacyKeys` for the bag, `modelsField` names the first argument.
+ * @hidden
+ */
+export function resolveCallShape(
+  fn: string,
+  args: readonly unknown[],
+  modelsField: string,
+  keys: readonly string[],
+  legacyKeys: readonly string[],
+): CallShape {
+  if (args.length === 1) {
+    const bag = args[0];
+    checkConfigObject(fn, bag, 'options');
+    checkKnownKeys(fn, bag as object, legacyKeys, 'options');
+    return { form: 'deprecated', bag: bag as object };
+  }
+  const [models, data, options = {}] = args;
+  checkConfigObject(fn, models, modelsField);
+  checkConfigObject(fn, options, 'options');
+  checkKnownKeys(fn, options as object, keys, 'options');
+  return { form: 'current', models: models as object, data, options: options as object };
+}
+
+/**
+ * The one optimizer rule: `undefined` (the loop makes its own), or an object
+ * with a `minimize` function (a `tf.Optimizer` or anything shaped like one).
+ * @hidden
+ */
+export function checkOptimizer(fn: string, field: string, value: unknown): tf.Optimizer | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || typeof (value as { minimize?: unknown }).minimize !== 'function') {
+    throw invalidField(fn, field, 'a tf.Optimizer (an object with a minimize function)', value);
+  }
+  return value as tf.Optimizer;
+}
+
+/** An optimizer and how to let go of it. @hidden */
+export interface OwnedOptimizer {
+  readonly optimizer: tf.Optimizer;
+  /** Disposes the optimizer if the loop made it; a caller's optimizer keeps its state. */
+  release(): void;
+}
+
+/**
+ * The caller's optimizer, or one made by `make` that the loop owns: its
+ * state is unreachable after the call, so `release()` (called on success and
+ * on throw) disposes it.
+ * @hidden
+ */
+export function ownedOptimizer(given: tf.Optimizer | undefined, make: () => tf.Optimizer): OwnedOptimizer {
+  if (given !== undefined) return { optimizer: given, release: () => {} };
+  const optimizer = make();
+  return { optimizer, release: () => optimizer.dispose() };
+}
+
+/**
+ * Throws a ValueError when batch `x` does not have the rank and the fixed
+ * dimensions of `[B, ...exampleShape]`; `what` says whose input that is.
+ * @hidden
+ */
+export function checkBatchShape(
+  fn: string,
+  field: string,
+  x: tf.Tensor,
+  exampleShape: readonly (number | null)[],
+  step: number,
+  what: string,
+): void {
+  const ok = x.rank === exampleShape.length + 1 && exampleShape.every((d, i) => d === null || d === x.shape[i + 1]);
+  if (!ok) {
+    throw new ValueError(
+      `${fn}: invalid \`${field}\` batch shape at step ${step}: expected ${formatShape([null, ...exampleShape])} (${what}), received ${formatShape(x.shape)}.`,
+    );
+  }
+}
+
+/**
+ * `optimizer.minimize(f, true, vars)` that leaves no tensor behind when it
+ * throws. tfjs frees the tensors its gradient tape saved for the backward
+ * pass only when that pass completes, and the forward result only when it is
+ * returned; a loss that throws (or a backward kernel missing on the backend)
+ * would strand both. The tape is read from `tf.engine().state`, whose type
+ * tfjs-core exports.
+ * @hidden
+ */
+export function minimizeOrFree(optimizer: tf.Optimizer, f: () => tf.Scalar, vars: tf.Variable[]): tf.Scalar {
+  let value: tf.Scalar | undefined;
+  try {
+    return optimizer.minimize(
+      () => {
+        value = f();
+        return value;
+      },
+      true,
+      vars,
+    )!;
+  } catch (error) {
+    const state = tf.engine().state as { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
+    if (state.gradientDepth === 0) {
+      for (const node of state.activeTape ?? []) tf.dispose(node.saved ?? []);
+    }
+    value?.dispose();
+    throw error;
+  }
+}
 
 /** @hidden */
 export interface Schedule {
@@ -79,7 +199,7 @@ export interface EpochLoopResult {
 export async function runEpochs<B>(
   fn: string,
   schedule: Schedule,
-  source: { epoch(): AsyncIterable<B> },
+  source: { epoch(): AsyncIterable<B>; readonly field: string },
   signal: AbortSignal | undefined,
   hooks: EpochHooks<B>,
 ): Promise<EpochLoopResult> {
@@ -100,7 +220,7 @@ export async function runEpochs<B>(
       if (step >= schedule.steps) break outer;
     }
     if (batches === 0) {
-      if (step === 0 && epoch === 0) throw new ValueError(`${fn}: invalid \`data\`: it yielded no batches.`);
+      if (step === 0 && epoch === 0) throw new ValueError(`${fn}: invalid \`${source.field}\`: it yielded no batches.`);
       stopReason = 'data-exhausted';
       break;
     }
@@ -112,4 +232,30 @@ export async function runEpochs<B>(
     }
   }
   return { steps: step, epochs, stopReason };
+}
+
+/**
+ * Runs `step(index)` `steps` times through {@link runEpochs} (one endless
+ * epoch), so that step counting and the stop on abort have one definition.
+ * @hidden
+ */
+export async function runSteps(
+  fn: string,
+  steps: number,
+  signal: AbortSignal | undefined,
+  step: (index: number) => Promise<void>,
+): Promise<{ steps: number; stopReason: StopReason }> {
+  const endless = {
+    field: 'steps',
+    async *epoch(): AsyncGenerator<undefined> {
+      for (;;) yield undefined;
+    },
+  };
+  const result = await runEpochs(fn, { epochs: 1, steps }, endless, signal, {
+    batch: async (_, index) => {
+      await step(index);
+      return true;
+    },
+  });
+  return { steps: result.steps, stopReason: result.stopReason };
 }

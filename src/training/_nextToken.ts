@@ -1,15 +1,15 @@
 /**
  * The next-token training loop shared by trainLanguageModel and trainWaveNet:
- * random windows of a class stream, cross-entropy of the next class, NaN
- * guard, abort, no leaks.
+ * random windows of a class stream, cross-entropy of the next class, driven by
+ * the shared step runner (abort, step counting), NaN guard, no leaks.
  *
- * Legend: B batch, T window length.
+ * Legend: B batch, T context length.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { seedSource } from '../_internal/random.js';
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
-import { checkFiniteLosses } from './_loop.js';
+import { checkFiniteLosses, minimizeOrFree, ownedOptimizer, runSteps } from './_loop.js';
 import { windowBatch } from './_tokens.js';
 import type { StopReason } from './types.js';
 
@@ -17,9 +17,11 @@ import type { StopReason } from './types.js';
 export interface NextTokenOptions {
   steps: number;
   batchSize: number;
-  windowLength: number;
+  /** Window length `T`. */
+  contextLength: number;
   /** The caller's optimizer; when absent, an Adam(1e-3) made here and disposed at the end. */
   optimizer: tf.Optimizer | undefined;
+  /** Label smoothing ε, already checked to be in [0, 1). */
   labelSmoothing: number;
   seed: number | undefined;
   /** Inputs after the class windows (e.g. a conditioning vector tiled to the batch). */
@@ -31,48 +33,50 @@ export interface NextTokenOptions {
 /** @hidden */
 export interface NextTokenResult {
   steps: number;
-  stopReason: StopReason;
+  stopReason: Extract<StopReason, 'completed' | 'aborted'>;
   losses: number[];
 }
 
 /** Trains `model` to predict `stream[s+1 … s+T]` from `stream[s … s+T-1]`. @hidden */
-export async function trainNextToken(fn: string, model: tfl.LayersModel, stream: Int32Array, o: NextTokenOptions): Promise<NextTokenResult> {
-  const optimizer = o.optimizer ?? tf.train.adam(1e-3);
-  try {
-    return await loop(fn, model, stream, o, optimizer);
-  } finally {
-    if (o.optimizer === undefined) optimizer.dispose(); // its state is unreachable after the call
-  }
-}
-
-async function loop(fn: string, model: tfl.LayersModel, stream: Int32Array, o: NextTokenOptions, optimizer: tf.Optimizer): Promise<NextTokenResult> {
-  const rng = seedSource(o.seed);
+export async function trainNextToken(
+  fn: string,
+  model: tfl.LayersModel,
+  stream: Int32Array,
+  options: NextTokenOptions,
+): Promise<NextTokenResult> {
+  const { batchSize, contextLength, labelSmoothing, extraInputs, onStep } = options;
+  const owned = ownedOptimizer(options.optimizer, () => tf.train.adam(1e-3));
+  const rng = seedSource(options.seed);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const losses: number[] = [];
-  let stopReason: StopReason = 'completed';
-  let step = 0;
-  while (step < o.steps) {
-    const starts = Array.from({ length: o.batchSize }, () => Math.floor(rng.next() * (stream.length - o.windowLength)));
-    const { x, y } = windowBatch(stream, starts, o.windowLength);
-    const extra = o.extraInputs?.(o.batchSize) ?? [];
-    const cost = optimizer.minimize(
-      () => {
-        const logits = model.apply(extra.length === 0 ? x : [x, ...extra], { training: true }) as tf.Tensor;
-        return sparseCategoricalCrossEntropyFromLogits(y, logits, { labelSmoothing: o.labelSmoothing });
-      },
-      true,
-      vars,
-    )!;
-    const loss = (await cost.data())[0]!;
-    tf.dispose([x, y, cost, ...extra]);
-    checkFiniteLosses(fn, step, 0, { loss });
-    losses.push(loss);
-    step++;
-    if (o.onStep !== undefined) await o.onStep({ step: step - 1, loss });
-    if (o.signal?.aborted === true) {
-      stopReason = 'aborted';
-      break;
-    }
+  try {
+    const { steps, stopReason } = await runSteps(fn, options.steps, options.signal, async (step) => {
+      const starts = Array.from({ length: batchSize }, () => Math.floor(rng.next() * (stream.length - contextLength)));
+      const { x, y } = windowBatch(stream, starts, contextLength); // [B, T], [B, T]
+      const inputs: tf.Tensor[] = [x, y];
+      let loss: number;
+      try {
+        const extra = extraInputs?.(batchSize) ?? [];
+        inputs.push(...extra);
+        const cost = minimizeOrFree(
+          owned.optimizer,
+          () => {
+            const logits = model.apply(extra.length === 0 ? x : [x, ...extra], { training: true }) as tf.Tensor; // [B, T, V]
+            return sparseCategoricalCrossEntropyFromLogits(y, logits, { labelSmoothing });
+          },
+          vars,
+        );
+        inputs.push(cost);
+        loss = (await cost.data())[0]!;
+      } finally {
+        tf.dispose(inputs);
+      }
+      checkFiniteLosses(fn, step, 0, { loss });
+      losses.push(loss);
+      if (onStep !== undefined) await onStep({ step, loss });
+    });
+    return { steps, stopReason: stopReason as NextTokenResult['stopReason'], losses };
+  } finally {
+    owned.release();
   }
-  return { steps: step, stopReason, losses };
 }

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
+import { withKernelHint } from '../_internal/kernelHint.js';
 import { checkPositiveInt } from '../_internal/validate.js';
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
 import { modelGeometry, tokenArray, windowBatch } from './_tokens.js';
@@ -43,7 +44,8 @@ const FN = 'evaluateLanguageModel';
  * The stream is cut into consecutive, non-overlapping windows of `T + 1`
  * tokens (stride `T`; a last partial window is dropped); every token after
  * the first of each window is predicted from those before it in the window.
- * Inference mode (no dropout). Deterministic.
+ * Inference mode (no dropout). Deterministic. No tensors are leaked, also
+ * when the call throws.
  *
  * @param model - A language model, ids `[B, T]` → logits `[B, T, V]`.
  * @param tokens - Held-out token ids in `[0, V)`, at least `T + 1` of them.
@@ -77,10 +79,17 @@ export async function evaluateLanguageModel(
   let total = 0;
   for (let i = 0; i < starts.length; i += batchSize) {
     const chunk = starts.slice(i, i + batchSize);
-    const { x, y } = windowBatch(stream, chunk, contextLength);
-    const loss = tf.tidy(() => sparseCategoricalCrossEntropyFromLogits(y, model.apply(x, { training: false }) as tf.Tensor));
-    total += (await loss.data())[0]! * chunk.length * contextLength;
-    tf.dispose([x, y, loss]);
+    const { x, y } = windowBatch(stream, chunk, contextLength); // [B, T], [B, T]
+    const made: tf.Tensor[] = [x, y];
+    try {
+      const loss = tf.tidy(() => sparseCategoricalCrossEntropyFromLogits(y, model.apply(x, { training: false }) as tf.Tensor));
+      made.push(loss);
+      total += (await loss.data())[0]! * chunk.length * contextLength;
+    } catch (error) {
+      throw withKernelHint(error);
+    } finally {
+      tf.dispose(made);
+    }
   }
   const count = starts.length * contextLength;
   const loss = total / count;

@@ -19,7 +19,9 @@ export {
   trainGAN,
   type GANEpochInfo,
   type GANHistory,
+  type GANModels,
   type GANStepInfo,
+  type LegacyTrainGANOptions,
   type TrainGANOptions,
   type TrainGANResult,
 } from './trainGAN.js';
@@ -35,7 +37,13 @@ export {
   type TrainLanguageModelOptions,
   type TrainLanguageModelResult,
 } from './trainLanguageModel.js';
-export { trainWaveNet, type TrainWaveNetOptions, type TrainWaveNetResult, type WaveNetStepInfo } from './trainWaveNet.js';
+export {
+  trainWaveNet,
+  type TrainWaveNetOptions,
+  type TrainWaveNetResult,
+  type WaveNetHistory,
+  type WaveNetStepInfo,
+} from './trainWaveNet.js';
 export {
   trainVAE,
   type LabeledExamples,
@@ -49,8 +57,12 @@ export {
 } from './trainVAE.js';
 export {
   trainCycleGAN,
+  type CycleGANData,
+  type CycleGANEpochInfo,
   type CycleGANHistory,
+  type CycleGANModels,
   type CycleGANStepInfo,
+  type LegacyTrainCycleGANOptions,
   type TrainCycleGANOptions,
   type TrainCycleGANResult,
 } from './trainCycleGAN.js';

@@ -11,15 +11,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
+import { withKernelHint } from '../_internal/kernelHint.js';
 import { seedSource } from '../_internal/random.js';
-import { checkLayersModel, checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
+import { checkBoolean, checkLayersModel, checkNonNegativeInt, checkNonNegativeNumber, checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { cycleConsistencyLoss } from '../losses/cycleConsistencyLoss.js';
 import { identityLoss } from '../losses/identityLoss.js';
 import { leastSquaresDiscriminatorLoss } from '../losses/leastSquaresDiscriminatorLoss.js';
 import { leastSquaresGeneratorLoss } from '../losses/leastSquaresGeneratorLoss.js';
-import { batchSource, type Batch } from './_batches.js';
+import { batchSource, pairedSources, releaseBatch, type BatchSource, type PairedSources } from './_batches.js';
 import { imagePool } from './_imagePool.js';
-import { checkFiniteLosses, resolveSchedule, runEpochs, type EpochLoopResult } from './_loop.js';
+import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveCallShape, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**
@@ -34,7 +35,7 @@ import type { StopReason, TrainingData } from './types.js';
 export interface CycleGANStepInfo {
   /** Zero-based index of the step just completed. */
   step: number;
-  /** Zero-based index of the current epoch (a pass over `dataA`). */
+  /** Zero-based index of the current epoch (a pass over domain A). */
   epoch: number;
   /** The generators' objective: adversarial + `cycleWeight` · cycle + `identityWeight` · identity losses. */
   generatorLoss: number;
@@ -75,25 +76,64 @@ export interface CycleGANHistory {
 }
 
 /**
- * Options of {@link trainCycleGAN}. The four models are those of
- * {@link buildCycleGAN} (spread them in: `{ ...cycleGAN, dataA, dataB }`), or
+ * The four models {@link trainCycleGAN} trains: those {@link buildCycleGAN}
+ * returns (other fields of that object, such as `dispose`, are ignored), or
  * any with the same contract.
  *
  * @category Training
  */
-export interface TrainCycleGANOptions {
+export interface CycleGANModels {
   /** G: domain A images `[B, S, S, C]` → domain B images. */
-  generatorAB: tfl.LayersModel;
+  readonly generatorAB: tfl.LayersModel;
   /** F: domain B images → domain A images `[B, S, S, C]`. */
-  generatorBA: tfl.LayersModel;
+  readonly generatorBA: tfl.LayersModel;
   /** D_A: domain A images → logits `[B, …]` (a patch map for a PatchGAN). */
-  discriminatorA: tfl.LayersModel;
+  readonly discriminatorA: tfl.LayersModel;
   /** D_B: domain B images → logits `[B, …]`. */
-  discriminatorB: tfl.LayersModel;
-  /** Images of domain A, in the generators' range (e.g. [-1, 1] for tanh). See {@link TrainingData}. An epoch is a pass over `dataA`. */
-  dataA: TrainingData;
-  /** Images of domain B, unpaired with `dataA`; drawn in their own order and restarted when they run out. See {@link TrainingData}. */
-  dataB: TrainingData;
+  readonly discriminatorB: tfl.LayersModel;
+}
+
+/**
+ * The unpaired images of the two domains {@link trainCycleGAN} trains on.
+ *
+ * @category Training
+ */
+export interface CycleGANData {
+  /** Images of domain A, in the generators' range (e.g. [-1, 1] for tanh). See {@link TrainingData}. An epoch is a pass over `a`. */
+  readonly a: TrainingData;
+  /** Images of domain B, unpaired with `a`; drawn in their own order and restarted when they run out. See {@link TrainingData}. */
+  readonly b: TrainingData;
+}
+
+/**
+ * What {@link trainCycleGAN} reports at the end of each epoch: the means of
+ * the epoch's steps.
+ *
+ * @category Training
+ */
+export interface CycleGANEpochInfo {
+  /** Zero-based index of the epoch just completed (a pass over domain A). */
+  epoch: number;
+  /** Steps in this epoch. */
+  steps: number;
+  /** Mean generator objective over the epoch. */
+  generatorLoss: number;
+  /** Mean cycle L1 error on domain A. */
+  cycleLossA: number;
+  /** Mean cycle L1 error on domain B. */
+  cycleLossB: number;
+  /** Mean loss of D_A. */
+  discriminatorLossA: number;
+  /** Mean loss of D_B. */
+  discriminatorLossB: number;
+}
+
+/**
+ * Options of {@link trainCycleGAN}.
+ *
+ * @category Training
+ */
+export interface TrainCycleGANOptions {
   /** Number of passes over `dataA`. Cannot be combined with `steps`. Defaults to `1` when `steps` is not given. */
   epochs?: number;
   /** Number of steps to run, cycling through the data as needed. Cannot be combined with `epochs`. */
@@ -116,8 +156,24 @@ export interface TrainCycleGANOptions {
   seed?: number;
   /** Called after every step; may be async (training waits for it). */
   onStep?: (info: CycleGANStepInfo) => void | Promise<void>;
+  /** Called after every epoch (a pass over domain A); may be async (training waits for it). */
+  onEpochEnd?: (info: CycleGANEpochInfo) => void | Promise<void>;
   /** Stops training after the current step when aborted; `trainCycleGAN` then resolves with `stopReason: 'aborted'`. */
   signal?: AbortSignal;
+}
+
+/**
+ * The single options bag of the former `trainCycleGAN(options)` form: the four
+ * models and the data of both domains inside the options.
+ *
+ * @deprecated Use `trainCycleGAN(cycleGAN, { a, b }, options)`; this form is removed in 0.4.0.
+ * @category Training
+ */
+export interface LegacyTrainCycleGANOptions extends TrainCycleGANOptions, CycleGANModels {
+  /** Images of domain A. See {@link TrainingData}. An epoch is a pass over `dataA`. */
+  dataA: TrainingData;
+  /** Images of domain B, unpaired with `dataA`. See {@link TrainingData}. */
+  dataB: TrainingData;
 }
 
 /**
@@ -128,10 +184,10 @@ export interface TrainCycleGANOptions {
 export interface TrainCycleGANResult {
   /** Steps completed. */
   steps: number;
-  /** Epochs (passes over `dataA`) completed. */
+  /** Epochs (passes over domain A) completed. */
   epochs: number;
-  /** Why training stopped. */
-  stopReason: StopReason;
+  /** Why training stopped: `'completed'`, `'aborted'` or `'data-exhausted'`. */
+  stopReason: Extract<StopReason, 'completed' | 'aborted' | 'data-exhausted'>;
   /** Per-step losses. */
   history: CycleGANHistory;
 }
@@ -139,9 +195,6 @@ export interface TrainCycleGANResult {
 const FN = 'trainCycleGAN';
 const MODELS = ['generatorAB', 'generatorBA', 'discriminatorA', 'discriminatorB'] as const;
 const KEYS = [
-  ...MODELS,
-  'dataA',
-  'dataB',
   'epochs',
   'steps',
   'batchSize',
@@ -153,13 +206,15 @@ const KEYS = [
   'shuffle',
   'seed',
   'onStep',
+  'onEpochEnd',
   'signal',
 ] as const;
+const LEGACY_KEYS = [...MODELS, 'dataA', 'dataB', ...KEYS] as const;
 
 /**
  * Trains a CycleGAN (Zhu et al. 2017) on unpaired images of two domains.
  *
- * Each step takes a batch `a` of `dataA` and a batch `b` of `dataB` and
+ * Each step takes a batch `a` of domain A and a batch `b` of domain B and
  * 1. updates both generators together on
  *    `E[(D_B(G_AB(a)) − 1)²] + E[(D_A(G_BA(b)) − 1)²]`
  *    `+ cycleWeight · (|G_BA(G_AB(a)) − a| + |G_AB(G_BA(b)) − b|)`
@@ -177,12 +232,38 @@ const KEYS = [
  * a NaN or infinite loss stops training with a {@link NonFiniteLossError}. The
  * pools' images are freed at the end; optimizers made here are disposed. No
  * tensors are leaked: after the optimizers' first step made their state,
- * `tf.memory().numTensors` is the same after the call as before.
+ * `tf.memory().numTensors` is the same after the call as before, also when
+ * the call throws.
  *
- * @param options - Models, data, weights and schedule; see {@link TrainCycleGANOptions}.
- * @returns Steps and epochs done, why training stopped, and the loss history.
+ * @param cycleGAN - The four models, e.g. the result of {@link buildCycleGAN}; see {@link CycleGANModels}.
+ * @param data - The images of both domains, `{ a, b }`; see {@link CycleGANData}.
+ * @param options - Weights, schedule, optimizers, callbacks; see {@link TrainCycleGANOptions}.
+ * @returns Steps and epochs done, why training stopped (`'completed'`,
+ *   `'aborted'` or `'data-exhausted'`), and the loss history.
  * @throws {@link ValueError} for invalid options, models whose shapes do not
  *   chain, or a batch of the wrong shape; {@link NonFiniteLossError} when a loss is not finite.
+ *   On the stock wasm backend, a missing-kernel error says to call `registerWasmKernels()`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { buildCycleGAN, trainCycleGAN } from 'tfjs-generative';
+ * const cycleGAN = buildCycleGAN({ imageSize: 8, channels: 1, residualBlocks: 1, generatorFilters: 4, discriminatorFilters: 4, seed: 1 });
+ * const a = tf.randomUniform([16, 8, 8, 1], -1, 1); // [N, 8, 8, 1]
+ * const b = tf.neg(a); // the other domain, here the negatives
+ * const result = await trainCycleGAN(cycleGAN, { a, b }, { batchSize: 4, steps: 2, seed: 1 });
+ * console.log(result.steps, result.history.cycleLossA.length); // 2 2
+ * ```
+ *
+ * @category Training
+ */
+export function trainCycleGAN(cycleGAN: CycleGANModels, data: CycleGANData, options?: TrainCycleGANOptions): Promise<TrainCycleGANResult>;
+/**
+ * The former one-argument form: models, data and options in one bag. It
+ * trains exactly as `trainCycleGAN(cycleGAN, { a: dataA, b: dataB }, options)`.
+ *
+ * @param options - Models, data, weights and schedule; see {@link LegacyTrainCycleGANOptions}.
+ * @returns Steps and epochs done, why training stopped, and the loss history.
  *
  * @example
  * ```ts
@@ -190,31 +271,44 @@ const KEYS = [
  * import { buildCycleGAN, trainCycleGAN } from 'tfjs-generative';
  * const cycleGAN = buildCycleGAN({ imageSize: 8, channels: 1, residualBlocks: 1, generatorFilters: 4, discriminatorFilters: 4, seed: 1 });
  * const dataA = tf.randomUniform([16, 8, 8, 1], -1, 1); // [N, 8, 8, 1]
- * const dataB = tf.neg(dataA); // the other domain, here the negatives
- * const result = await trainCycleGAN({ ...cycleGAN, dataA, dataB, batchSize: 4, steps: 2, seed: 1 });
- * console.log(result.steps, result.history.cycleLossA.length); // 2 2
+ * const result = await trainCycleGAN({ ...cycleGAN, dataA, dataB: tf.neg(dataA), batchSize: 4, steps: 2, seed: 1 });
+ * console.log(result.steps); // 2
  * ```
  *
+ * @deprecated Use `trainCycleGAN(cycleGAN, { a, b }, options)`; this form is removed in 0.4.0.
  * @category Training
  */
-export async function trainCycleGAN(options: TrainCycleGANOptions): Promise<TrainCycleGANResult> {
-  checkConfigObject(FN, options, 'options');
-  checkKnownKeys(FN, options, KEYS, 'options');
-  for (const field of MODELS) checkModel(field, options[field]);
-  const { generatorAB, generatorBA, discriminatorA, discriminatorB, signal, onStep } = options;
+export function trainCycleGAN(options: LegacyTrainCycleGANOptions): Promise<TrainCycleGANResult>;
+export async function trainCycleGAN(...args: unknown[]): Promise<TrainCycleGANResult> {
+  const call = resolveCallShape(FN, args, 'cycleGAN', KEYS, LEGACY_KEYS);
+  if (call.form === 'deprecated') {
+    const { generatorAB, generatorBA, discriminatorA, discriminatorB, dataA, dataB, ...options } = call.bag as LegacyTrainCycleGANOptions;
+    return train({ generatorAB, generatorBA, discriminatorA, discriminatorB }, [dataA, 'dataA'], [dataB, 'dataB'], options);
+  }
+  checkConfigObject(FN, call.data, 'data');
+  checkKnownKeys(FN, call.data as object, ['a', 'b'], 'data');
+  const { generatorAB, generatorBA, discriminatorA, discriminatorB } = call.models as CycleGANModels;
+  const { a, b } = call.data as CycleGANData;
+  return train({ generatorAB, generatorBA, discriminatorA, discriminatorB }, [a, 'data.a'], [b, 'data.b'], call.options as TrainCycleGANOptions);
+}
+
+/** One domain's data and the name the user gave it (`data.a` or, in the former form, `dataA`). */
+type NamedData = readonly [data: unknown, field: string];
+
+async function train(models: CycleGANModels, [dataA, fieldA]: NamedData, [dataB, fieldB]: NamedData, options: TrainCycleGANOptions): Promise<TrainCycleGANResult> {
+  for (const field of MODELS) checkModel(field, models[field]);
+  const { generatorAB, generatorBA, discriminatorA, discriminatorB } = models;
+  const { signal, onStep, onEpochEnd } = options;
   const schedule = resolveSchedule(FN, options.epochs, options.steps);
   const batchSize = checkPositiveInt(FN, 'batchSize', options.batchSize ?? 1);
-  const cycleWeight = checkNonNegativeNumber('cycleWeight', options.cycleWeight ?? 10);
-  const identityWeight = checkNonNegativeNumber('identityWeight', options.identityWeight ?? 0.5 * cycleWeight);
+  const cycleWeight = checkNonNegativeNumber(FN, 'cycleWeight', options.cycleWeight ?? 10);
+  const identityWeight = checkNonNegativeNumber(FN, 'identityWeight', options.identityWeight ?? 0.5 * cycleWeight);
   const poolSize = checkNonNegativeInt(FN, 'poolSize', options.poolSize ?? 50);
-  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
-  const shuffle = options.shuffle ?? true;
-  if (typeof shuffle !== 'boolean') throw invalidField(FN, 'shuffle', 'a boolean', shuffle);
-  if (onStep !== undefined && typeof onStep !== 'function') throw invalidField(FN, 'onStep', 'a function', onStep);
-  for (const field of ['generatorOptimizer', 'discriminatorOptimizer'] as const) {
-    const o = options[field] as unknown;
-    if (o !== undefined && (o === null || typeof (o as tf.Optimizer).minimize !== 'function')) throw invalidField(FN, field, 'a tf.Optimizer', o);
-  }
+  const seed = checkOptionalSeed(FN, 'seed', options.seed);
+  const shuffle = checkBoolean(FN, 'shuffle', options.shuffle ?? true);
+  checkCallbacks(FN, options, ['onStep', 'onEpochEnd']);
+  const givenGeneratorOptimizer = checkOptimizer(FN, 'generatorOptimizer', options.generatorOptimizer);
+  const givenDiscriminatorOptimizer = checkOptimizer(FN, 'discriminatorOptimizer', options.discriminatorOptimizer);
 
   // The four models must chain: A → G_AB → B → G_BA → A, D_A on A, D_B on B.
   const shapeA = inputShape(generatorAB);
@@ -237,142 +331,117 @@ export async function trainCycleGAN(options: TrainCycleGANOptions): Promise<Trai
   }
 
   const rng = seedSource(seed);
-  let sourceA: ReturnType<typeof batchSource>;
-  try {
-    sourceA = batchSource(FN, options.dataA, { batchSize, exampleRank: shapeA.length, shuffle, rng });
-  } catch (error) {
-    throw rename(error, 'dataA');
-  }
-  let sourceB: ReturnType<typeof batchSource>;
-  try {
-    sourceB = batchSource(FN, options.dataB, { batchSize, exampleRank: shapeB.length, shuffle, rng });
-  } catch (error) {
-    sourceA.dispose();
-    throw rename(error, 'dataB');
-  }
-  const generatorOptimizer = options.generatorOptimizer ?? tf.train.adam(2e-4, 0.5, 0.999);
-  const discriminatorOptimizer = options.discriminatorOptimizer ?? tf.train.adam(2e-4, 0.5, 0.999);
-  const poolA = imagePool(poolSize, rng); // G_BA's images, for D_A
-  const poolB = imagePool(poolSize, rng); // G_AB's images, for D_B
-
-  // Domain B is drawn in its own order, restarted when it runs out.
-  let iteratorB: AsyncIterator<Batch> | null = null;
-  let batchesB = 0;
-  const nextB = async (): Promise<Batch | null> => {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      iteratorB ??= sourceB.epoch()[Symbol.asyncIterator]();
-      const r = await iteratorB.next();
-      if (r.done !== true) {
-        batchesB++;
-        return r.value;
-      }
-      iteratorB = null;
-    }
-    if (batchesB === 0) throw new ValueError(`${FN}: invalid \`dataB\`: it yielded no batches.`);
-    return null; // a one-shot iterable ran dry
-  };
-  const pairs = {
-    async *epoch(): AsyncGenerator<{ a: Batch; b: Batch }> {
-      for await (const a of sourceA.epoch()) {
-        let b: Batch | null;
-        try {
-          b = await nextB();
-        } catch (error) {
-          if (a.owned) a.x.dispose();
-          throw error;
-        }
-        if (b === null) {
-          if (a.owned) a.x.dispose();
-          return;
-        }
-        yield { a, b };
-      }
-    },
-  };
-
   const gVars = [...generatorAB.trainableWeights, ...generatorBA.trainableWeights].map((w) => w.read() as tf.Variable);
   const dVars = [...discriminatorA.trainableWeights, ...discriminatorB.trainableWeights].map((w) => w.read() as tf.Variable);
   const useIdentity = identityWeight > 0;
 
-  // Both generators: returns the objective; `out` receives the generated images and the
-  // stats [adversarial AB, adversarial BA, cycle A, cycle B, identity A, identity B].
-  const generatorStep = (realA: tf.Tensor, realB: tf.Tensor) => {
-    let fakeA: tf.Tensor | undefined;
-    let fakeB: tf.Tensor | undefined;
-    let stats: tf.Tensor1D | undefined;
-    const cost = generatorOptimizer.minimize(
-      () => {
-        const fB = generatorAB.apply(realA, { training: true }) as tf.Tensor; // G_AB(a) [B, S, S, C]
-        const fA = generatorBA.apply(realB, { training: true }) as tf.Tensor; // G_BA(b) [B, S, S, C]
-        // 2·½E[(D − 1)²]: the authors' MSE against the "real" target 1.
-        const advAB = tf.mul(2, leastSquaresGeneratorLoss(discriminatorB.apply(fB, { training: true }) as tf.Tensor)); // [B, P, P, 1] → []
-        const advBA = tf.mul(2, leastSquaresGeneratorLoss(discriminatorA.apply(fA, { training: true }) as tf.Tensor));
-        const cycleA = cycleConsistencyLoss(realA, generatorBA.apply(fB, { training: true }) as tf.Tensor);
-        const cycleB = cycleConsistencyLoss(realB, generatorAB.apply(fA, { training: true }) as tf.Tensor);
-        let loss = tf.add(tf.add(advAB, advBA), tf.mul(cycleWeight, tf.add(cycleA, cycleB)));
-        let idA: tf.Tensor = tf.scalar(0);
-        let idB: tf.Tensor = tf.scalar(0);
-        if (useIdentity) {
-          idA = identityLoss(realA, generatorBA.apply(realA, { training: true }) as tf.Tensor);
-          idB = identityLoss(realB, generatorAB.apply(realB, { training: true }) as tf.Tensor);
-          loss = tf.add(loss, tf.mul(identityWeight, tf.add(idA, idB)));
-        }
-        fakeA = tf.keep(fA);
-        fakeB = tf.keep(fB);
-        stats = tf.keep(tf.stack([advAB, advBA, cycleA, cycleB, idA, idB]) as tf.Tensor1D);
-        return loss as tf.Scalar;
-      },
-      true,
-      gVars,
-    )!;
-    return { cost, fakeA: fakeA!, fakeB: fakeB!, stats: stats! };
-  };
-
-  // Both discriminators in one update (their parameters are disjoint, so this is two updates).
-  const discriminatorStep = (realA: tf.Tensor, realB: tf.Tensor, pooledA: tf.Tensor, pooledB: tf.Tensor): tf.Tensor1D => {
-    let stats: tf.Tensor1D | undefined;
-    const cost = discriminatorOptimizer.minimize(
-      () => {
-        const lossA = leastSquaresDiscriminatorLoss(
-          discriminatorA.apply(realA, { training: true }) as tf.Tensor, // [B, P, P, 1]
-          discriminatorA.apply(pooledA, { training: true }) as tf.Tensor,
-        );
-        const lossB = leastSquaresDiscriminatorLoss(
-          discriminatorB.apply(realB, { training: true }) as tf.Tensor,
-          discriminatorB.apply(pooledB, { training: true }) as tf.Tensor,
-        );
-        stats = tf.keep(tf.stack([lossA, lossB]) as tf.Tensor1D);
-        return tf.add(lossA, lossB) as tf.Scalar;
-      },
-      true,
-      dVars,
-    )!;
-    cost.dispose();
-    return stats!;
-  };
-
-  const history: CycleGANHistory = { generatorLoss: [], cycleLossA: [], cycleLossB: [], discriminatorLossA: [], discriminatorLossB: [] };
-  let result: EpochLoopResult;
+  // Everything allocated from here on is freed in the `finally` below, on success and on throw.
+  const sources: BatchSource[] = [];
+  let pairs: PairedSources | undefined;
+  let generatorOptimizer: OwnedOptimizer | undefined;
+  let discriminatorOptimizer: OwnedOptimizer | undefined;
+  const poolA = imagePool(poolSize, rng); // G_BA's images, for D_A
+  const poolB = imagePool(poolSize, rng); // G_AB's images, for D_B
   try {
-    result = await runEpochs(FN, schedule, pairs, signal, {
+    sources.push(batchSource(FN, fieldA, dataA, { batchSize, exampleRank: shapeA.length, shuffle, rng }));
+    sources.push(batchSource(FN, fieldB, dataB, { batchSize, exampleRank: shapeB.length, shuffle, rng }));
+    // Domain B is drawn in its own order, restarted when it runs out.
+    pairs = pairedSources(FN, sources[0]!, sources[1]!);
+    generatorOptimizer = ownedOptimizer(givenGeneratorOptimizer, () => tf.train.adam(2e-4, 0.5, 0.999));
+    discriminatorOptimizer = ownedOptimizer(givenDiscriminatorOptimizer, () => tf.train.adam(2e-4, 0.5, 0.999));
+    const gOptimizer = generatorOptimizer.optimizer;
+    const dOptimizer = discriminatorOptimizer.optimizer;
+
+    // Both generators: returns the objective; `made` receives the generated images
+    // and the stats [adversarial AB, adversarial BA, cycle A, cycle B, identity A, identity B].
+    const generatorStep = (realA: tf.Tensor, realB: tf.Tensor, made: tf.Tensor[]) => {
+      let fakeA: tf.Tensor | undefined;
+      let fakeB: tf.Tensor | undefined;
+      let stats: tf.Tensor1D | undefined;
+      try {
+        const cost = minimizeOrFree(
+          gOptimizer,
+          () => {
+            const fB = generatorAB.apply(realA, { training: true }) as tf.Tensor; // G_AB(a) [B, S, S, C]
+            const fA = generatorBA.apply(realB, { training: true }) as tf.Tensor; // G_BA(b) [B, S, S, C]
+            // 2·½E[(D − 1)²]: the authors' MSE against the "real" target 1.
+            const advAB = tf.mul(2, leastSquaresGeneratorLoss(discriminatorB.apply(fB, { training: true }) as tf.Tensor)); // [B, P, P, 1] → []
+            const advBA = tf.mul(2, leastSquaresGeneratorLoss(discriminatorA.apply(fA, { training: true }) as tf.Tensor));
+            const cycleA = cycleConsistencyLoss(realA, generatorBA.apply(fB, { training: true }) as tf.Tensor);
+            const cycleB = cycleConsistencyLoss(realB, generatorAB.apply(fA, { training: true }) as tf.Tensor);
+            let loss = tf.add(tf.add(advAB, advBA), tf.mul(cycleWeight, tf.add(cycleA, cycleB)));
+            let idA: tf.Tensor = tf.scalar(0);
+            let idB: tf.Tensor = tf.scalar(0);
+            if (useIdentity) {
+              idA = identityLoss(realA, generatorBA.apply(realA, { training: true }) as tf.Tensor);
+              idB = identityLoss(realB, generatorAB.apply(realB, { training: true }) as tf.Tensor);
+              loss = tf.add(loss, tf.mul(identityWeight, tf.add(idA, idB)));
+            }
+            fakeA = tf.keep(fA);
+            fakeB = tf.keep(fB);
+            stats = tf.keep(tf.stack([advAB, advBA, cycleA, cycleB, idA, idB]) as tf.Tensor1D);
+            return loss as tf.Scalar;
+          },
+          gVars,
+        );
+        return { cost, fakeA: fakeA!, fakeB: fakeB!, stats: stats! };
+      } finally {
+        // Kept inside the loss, so freed by the caller: also when the backward pass threw.
+        made.push(...[fakeA, fakeB, stats].filter((t): t is tf.Tensor => t !== undefined));
+      }
+    };
+
+    // Both discriminators in one update (their parameters are disjoint, so this is two updates).
+    const discriminatorStep = (realA: tf.Tensor, realB: tf.Tensor, pooledA: tf.Tensor, pooledB: tf.Tensor, made: tf.Tensor[]): tf.Tensor1D => {
+      let stats: tf.Tensor1D | undefined;
+      try {
+        const cost = minimizeOrFree(
+          dOptimizer,
+          () => {
+            const lossA = leastSquaresDiscriminatorLoss(
+              discriminatorA.apply(realA, { training: true }) as tf.Tensor, // [B, P, P, 1]
+              discriminatorA.apply(pooledA, { training: true }) as tf.Tensor,
+            );
+            const lossB = leastSquaresDiscriminatorLoss(
+              discriminatorB.apply(realB, { training: true }) as tf.Tensor,
+              discriminatorB.apply(pooledB, { training: true }) as tf.Tensor,
+            );
+            stats = tf.keep(tf.stack([lossA, lossB]) as tf.Tensor1D);
+            return tf.add(lossA, lossB) as tf.Scalar;
+          },
+          dVars,
+        );
+        cost.dispose();
+        return stats!;
+      } finally {
+        if (stats !== undefined) made.push(stats);
+      }
+    };
+
+    const history: CycleGANHistory = { generatorLoss: [], cycleLossA: [], cycleLossB: [], discriminatorLossA: [], discriminatorLossB: [] };
+    let sums = { generator: 0, cycleA: 0, cycleB: 0, discriminatorA: 0, discriminatorB: 0, steps: 0 };
+    const result = await runEpochs(FN, schedule, pairs, signal, {
+      epochStart: () => {
+        sums = { generator: 0, cycleA: 0, cycleB: 0, discriminatorA: 0, discriminatorB: 0, steps: 0 };
+      },
       batch: async ({ a, b }, step, epoch) => {
-        const owned = [...(a.owned ? [a.x] : []), ...(b.owned ? [b.x] : [])];
         const made: tf.Tensor[] = [];
         let values: [Float32Array, Float32Array, Float32Array];
         try {
-          checkBatch('dataA', a.x, shapeA, step);
-          checkBatch('dataB', b.x, shapeB, step);
-          const g = generatorStep(a.x, b.x);
-          made.push(g.cost, g.fakeA, g.fakeB, g.stats);
+          checkBatchShape(FN, fieldA, a.x, shapeA, step, "the models' images");
+          checkBatchShape(FN, fieldB, b.x, shapeB, step, "the models' images");
+          const g = generatorStep(a.x, b.x, made);
+          made.push(g.cost);
           const pooledA = poolA.query(g.fakeA);
           made.push(pooledA);
           const pooledB = poolB.query(g.fakeB);
           made.push(pooledB);
-          const d = discriminatorStep(a.x, b.x, pooledA, pooledB);
-          made.push(d);
+          const d = discriminatorStep(a.x, b.x, pooledA, pooledB, made);
           values = (await Promise.all([g.cost.data(), g.stats.data(), d.data()])) as [Float32Array, Float32Array, Float32Array];
         } finally {
-          tf.dispose([...made, ...owned]);
+          tf.dispose(made);
+          releaseBatch(a);
+          releaseBatch(b);
         }
         const [gCost, gStats, dStats] = values;
         const info: CycleGANStepInfo = {
@@ -398,23 +467,40 @@ export async function trainCycleGAN(options: TrainCycleGANOptions): Promise<Trai
         history.cycleLossB.push(info.cycleLossB);
         history.discriminatorLossA.push(info.discriminatorLossA);
         history.discriminatorLossB.push(info.discriminatorLossB);
+        sums.generator += info.generatorLoss;
+        sums.cycleA += info.cycleLossA;
+        sums.cycleB += info.cycleLossB;
+        sums.discriminatorA += info.discriminatorLossA;
+        sums.discriminatorB += info.discriminatorLossB;
+        sums.steps++;
         if (onStep !== undefined) await onStep(info);
         return true;
       },
+      epochEnd: async (epoch) => {
+        if (onEpochEnd === undefined || sums.steps === 0) return;
+        const n = sums.steps;
+        await onEpochEnd({
+          epoch,
+          steps: n,
+          generatorLoss: sums.generator / n,
+          cycleLossA: sums.cycleA / n,
+          cycleLossB: sums.cycleB / n,
+          discriminatorLossA: sums.discriminatorA / n,
+          discriminatorLossB: sums.discriminatorB / n,
+        });
+      },
     });
+    return { ...result, stopReason: result.stopReason as TrainCycleGANResult['stopReason'], history };
   } catch (error) {
-    throw rename(error, 'dataA');
+    throw withKernelHint(error);
   } finally {
-    await (iteratorB as AsyncIterator<Batch> | null)?.return?.();
+    if (pairs !== undefined) await pairs.close();
+    else for (const source of sources) source.dispose();
     poolA.dispose();
     poolB.dispose();
-    sourceA.dispose();
-    sourceB.dispose();
-    // Optimizers made here hold state nobody else can reach: free it.
-    if (options.generatorOptimizer === undefined) generatorOptimizer.dispose();
-    if (options.discriminatorOptimizer === undefined) discriminatorOptimizer.dispose();
+    generatorOptimizer?.release();
+    discriminatorOptimizer?.release();
   }
-  return { ...result, history };
 }
 
 function checkModel(field: string, model: unknown): void {
@@ -424,25 +510,5 @@ function checkModel(field: string, model: unknown): void {
   }
 }
 
-function checkNonNegativeNumber(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalidField(FN, field, 'a finite number >= 0', value);
-  return value;
-}
-
 const inputShape = (m: tfl.LayersModel): (number | null)[] => m.inputs[0]!.shape.slice(1); // […] without B
 const outputShape = (m: tfl.LayersModel): (number | null)[] => m.outputs[0]!.shape.slice(1);
-
-/** The shared loop helpers name the field `data`; here there are two. */
-function rename(error: unknown, field: 'dataA' | 'dataB'): unknown {
-  if (error instanceof ValueError) return new ValueError(error.message.replace('`data`', `\`${field}\``));
-  return error;
-}
-
-function checkBatch(field: string, x: tf.Tensor, exampleShape: readonly (number | null)[], step: number): void {
-  const ok = x.rank === exampleShape.length + 1 && exampleShape.every((d, i) => d === null || d === x.shape[i + 1]);
-  if (!ok) {
-    throw new ValueError(
-      `${FN}: invalid \`${field}\` batch shape at step ${step}: expected ${formatShape([null, ...exampleShape])} (the models' images), received ${formatShape(x.shape)}.`,
-    );
-  }
-}

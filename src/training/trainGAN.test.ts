@@ -52,10 +52,7 @@ describe.each(BACKENDS)('trainGAN on %s', (backend) => {
     const { generator, discriminator } = mlpGAN(1);
     const data = points(512, 2);
     const before = generatedMeanDistance(generator);
-    await trainGAN({
-      generator,
-      discriminator,
-      data,
+    await trainGAN({ generator, discriminator }, data, {
       batchSize: 64,
       steps: 150,
       seed: 3,
@@ -73,10 +70,7 @@ describe.each(BACKENDS)('trainGAN on %s', (backend) => {
     const { generator, discriminator } = mlpGAN(5);
     const data = points(512, 6);
     const before = generatedMeanDistance(generator);
-    const result = await trainGAN({
-      generator,
-      discriminator,
-      data,
+    const result = await trainGAN({ generator, discriminator }, data, {
       loss: 'wgan-gp',
       batchSize: 64,
       steps: 120,
@@ -94,10 +88,7 @@ describe.each(BACKENDS)('trainGAN on %s', (backend) => {
   it('lowers the discriminator loss when the generator is frozen', async () => {
     const { generator, discriminator } = mlpGAN(4);
     const data = points(256, 5);
-    const result = await trainGAN({
-      generator,
-      discriminator,
-      data,
+    const result = await trainGAN({ generator, discriminator }, data, {
       batchSize: 32,
       steps: 30,
       seed: 6,
@@ -117,10 +108,10 @@ describe.each(BACKENDS)('trainGAN on %s', (backend) => {
     const data = points(128, 8);
     const generatorOptimizer = tf.train.adam(1e-3);
     const discriminatorOptimizer = tf.train.adam(1e-3);
-    const common = { generator, discriminator, data, batchSize: 16, generatorOptimizer, discriminatorOptimizer };
-    await trainGAN({ ...common, steps: 1, seed: 1 });
+    const common = { batchSize: 16, generatorOptimizer, discriminatorOptimizer };
+    await trainGAN({ generator, discriminator }, data, { ...common, steps: 1, seed: 1 });
     const after1 = tf.memory().numTensors;
-    await trainGAN({ ...common, steps: 200, seed: 2 });
+    await trainGAN({ generator, discriminator }, data, { ...common, steps: 200, seed: 2 });
     expect(tf.memory().numTensors).toBe(after1);
     data.dispose();
     generatorOptimizer.dispose();
@@ -141,10 +132,10 @@ describe.each(BACKENDS)('trainGAN on %s', (backend) => {
     const images = tf.tidy(() => tf.tanh(tf.randomNormal([32, 8, 8, 1], 0, 1, 'float32', 2)));
     const generatorOptimizer = tf.train.adam(2e-4, 0.5);
     const discriminatorOptimizer = tf.train.adam(2e-3, 0.5);
-    const common = { generator, discriminator, data: images, batchSize: 8, generatorOptimizer, discriminatorOptimizer };
-    await trainGAN({ ...common, steps: 1, seed: 1 });
+    const common = { batchSize: 8, generatorOptimizer, discriminatorOptimizer };
+    await trainGAN({ generator, discriminator }, images, { ...common, steps: 1, seed: 1 });
     const after1 = tf.memory().numTensors;
-    const result = await trainGAN({ ...common, steps: 12, seed: 2 });
+    const result = await trainGAN({ generator, discriminator }, images, { ...common, steps: 12, seed: 2 });
     expect(tf.memory().numTensors).toBe(after1);
     expect(result.steps).toBe(12);
     for (const v of [...result.history.discriminatorLoss, ...result.history.generatorLoss]) {
@@ -163,21 +154,24 @@ describe.each(BACKENDS)('trainGAN on %s', (backend) => {
 
 describe('trainGAN', () => {
 
-  it('is deterministic with a seed', async () => {
-    const run = async () => {
+  it('is deterministic with a seed, in the current and the deprecated one-bag form alike', async () => {
+    const run = async (form: 'current' | 'deprecated') => {
       const { generator, discriminator } = mlpGAN(11);
       const data = points(64, 12);
-      const r = await trainGAN({ generator, discriminator, data, batchSize: 16, steps: 8, seed: 13 });
+      const r =
+        form === 'current'
+          ? await trainGAN({ generator, discriminator }, data, { batchSize: 16, steps: 8, seed: 13 })
+          : await trainGAN({ generator, discriminator, data, batchSize: 16, steps: 8, seed: 13 });
       data.dispose();
       disposeAll(generator, discriminator);
       return r.history;
     };
-    const a = await run();
-    const b = await run();
-    expect(a).toEqual(b);
+    const a = await run('current');
+    expect(await run('current')).toEqual(a);
+    expect(await run('deprecated')).toEqual(a);
     const { generator, discriminator } = mlpGAN(11);
     const data = points(64, 12);
-    const c = await trainGAN({ generator, discriminator, data, batchSize: 16, steps: 8, seed: 14 });
+    const c = await trainGAN({ generator, discriminator }, data, { batchSize: 16, steps: 8, seed: 14 });
     expect(c.history.generatorLoss).not.toEqual(a.generatorLoss);
     data.dispose();
     disposeAll(generator, discriminator);
@@ -188,10 +182,7 @@ describe('trainGAN', () => {
     const data = points(64, 21);
     const steps: GANStepInfo[] = [];
     const epochs: number[] = [];
-    const result = await trainGAN({
-      generator,
-      discriminator,
-      data,
+    const result = await trainGAN({ generator, discriminator }, data, {
       batchSize: 16, // 4 batches an epoch
       discriminatorSteps: 2, // so 2 generator steps an epoch
       epochs: 3,
@@ -221,26 +212,25 @@ describe('trainGAN', () => {
     const { generator, discriminator } = mlpGAN(30);
     const batches = [points(8, 1), points(8, 2)];
     const examples = [tf.tensor1d([2, -1]), tf.tensor1d([2.1, -0.9]), tf.tensor1d([1.9, -1.1]), tf.tensor1d([2, -1.2])];
+    const models = { generator, discriminator };
     const base = {
-      generator,
-      discriminator,
       seed: 1,
       generatorOptimizer: tf.train.adam(1e-3),
       discriminatorOptimizer: tf.train.adam(1e-3),
     };
     // The first call creates the optimizers' state; after that the count must not move.
-    expect((await trainGAN({ ...base, data: batches, epochs: 2 })).steps).toBe(4);
+    expect((await trainGAN(models, batches, { ...base, epochs: 2 })).steps).toBe(4);
     const before = tf.memory().numTensors;
-    expect((await trainGAN({ ...base, data: examples, batchSize: 2 })).steps).toBe(2);
+    expect((await trainGAN(models, examples, { ...base, batchSize: 2 })).steps).toBe(2);
     function* sync() {
       for (let i = 0; i < 3; i++) yield points(8, i);
     }
     async function* asyncBatches() {
       for (let i = 0; i < 3; i++) yield points(8, i);
     }
-    expect((await trainGAN({ ...base, data: sync() })).steps).toBe(3);
+    expect((await trainGAN(models, sync(), base)).steps).toBe(3);
     // A one-shot iterable runs out: training stops and says so.
-    const r = await trainGAN({ ...base, data: asyncBatches(), steps: 10 });
+    const r = await trainGAN(models, asyncBatches(), { ...base, steps: 10 });
     expect(r).toMatchObject({ steps: 3, stopReason: 'data-exhausted' });
     // A re-iterable object is re-read each epoch.
     const reiterable = {
@@ -248,7 +238,7 @@ describe('trainGAN', () => {
         yield points(8, 9);
       },
     };
-    expect((await trainGAN({ ...base, data: reiterable, steps: 3 })).steps).toBe(3);
+    expect((await trainGAN(models, reiterable, { ...base, steps: 3 })).steps).toBe(3);
     // Batches made by iterables were disposed; the caller's tensors were not.
     expect(tf.memory().numTensors).toBe(before);
     expect(batches.every((b) => !b.isDisposed)).toBe(true);
@@ -262,10 +252,11 @@ describe('trainGAN', () => {
   it('frees the optimizers it makes itself: repeated calls leak nothing', async () => {
     const { generator, discriminator } = mlpGAN(9);
     const data = points(128, 1);
-    await trainGAN({ generator, discriminator, data, batchSize: 32, steps: 1, seed: 1 });
+    await trainGAN({ generator, discriminator }, data, { batchSize: 32, steps: 1, seed: 1 });
     const before = tf.memory().numTensors;
-    await trainGAN({ generator, discriminator, data, batchSize: 32, steps: 2, seed: 1 });
-    await trainGAN({ generator, discriminator, data, batchSize: 32, steps: 2, seed: 2, loss: 'wgan-gp' });
+    await trainGAN({ generator, discriminator }, data, { batchSize: 32, steps: 2, seed: 1 });
+    await trainGAN({ generator, discriminator }, data, { batchSize: 32, steps: 2, seed: 2, loss: 'wgan-gp' });
+    await trainGAN({ generator, discriminator, data, batchSize: 32, steps: 2, seed: 2 }); // the deprecated form too
     expect(tf.memory().numTensors).toBe(before);
     data.dispose();
     disposeAll(generator, discriminator);
@@ -275,10 +266,7 @@ describe('trainGAN', () => {
     const { generator, discriminator } = mlpGAN(40);
     const data = points(64, 41);
     const controller = new AbortController();
-    const result = await trainGAN({
-      generator,
-      discriminator,
-      data,
+    const result = await trainGAN({ generator, discriminator }, data, {
       batchSize: 8,
       steps: 100,
       signal: controller.signal,
@@ -297,9 +285,9 @@ describe('trainGAN', () => {
     const data = tf.tensor2d([[0, 0], [Number.NaN, 1], [1, 1], [2, 2]]);
     const optimizers = { generatorOptimizer: tf.train.adam(1e-3), discriminatorOptimizer: tf.train.adam(1e-3) };
     // A clean step first creates the optimizers' state.
-    await trainGAN({ generator, discriminator, data: clean, batchSize: 4, steps: 1, ...optimizers });
+    await trainGAN({ generator, discriminator }, clean, { batchSize: 4, steps: 1, ...optimizers });
     const before = tf.memory().numTensors;
-    const err = await trainGAN({ generator, discriminator, data, batchSize: 4, steps: 5, ...optimizers }).catch((e: unknown) => e);
+    const err = await trainGAN({ generator, discriminator }, data, { batchSize: 4, steps: 5, ...optimizers }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NonFiniteLossError);
     expect((err as Error).message).toMatch(/^trainGAN: the discriminator loss became NaN at step 0 \(epoch 0\)/);
     expect((err as NonFiniteLossError).step).toBe(0);
@@ -316,10 +304,7 @@ describe('trainGAN', () => {
     const { generator, discriminator } = mlpGAN(60);
     const data = points(32, 61);
     const calls = { d: 0, g: 0 };
-    const result = await trainGAN({
-      generator,
-      discriminator,
-      data,
+    const result = await trainGAN({ generator, discriminator }, data, {
       batchSize: 16,
       steps: 2,
       loss: {
@@ -339,7 +324,7 @@ describe('trainGAN', () => {
     disposeAll(generator, discriminator);
   });
 
-  it('rejects bad options with messages naming the field and values', async () => {
+  it('rejects bad options with messages naming the field and values (deprecated one-bag form)', async () => {
     const { generator, discriminator } = mlpGAN(70);
     const data = points(32, 71);
     const base = { generator, discriminator, data };
@@ -353,11 +338,11 @@ describe('trainGAN', () => {
     await expect(trainGAN({ ...base, discriminatorSteps: 1.5 })).rejects.toThrow(/invalid `discriminatorSteps`/);
     const wrong = tf.zeros([4, 8, 3]);
     await expect(trainGAN({ ...base, data: [wrong] })).rejects.toThrow(
-      /trainGAN: invalid batch shape at step 0: expected \[null, 2\] \(the discriminator's input\), received \[4, 8, 3\]|invalid `data`.*\[4, 8, 3\]/,
+      /trainGAN: invalid `data` batch shape at step 0: expected \[null, 2\] \(the discriminator's input\), received \[4, 8, 3\]|invalid `data`.*\[4, 8, 3\]/,
     );
     const wrongWidth = tf.zeros([4, 3]);
     await expect(trainGAN({ ...base, data: [wrongWidth] })).rejects.toThrow(
-      /trainGAN: invalid batch shape at step 0: expected \[null, 2\] \(the discriminator's input\), received \[4, 3\]/,
+      /trainGAN: invalid `data` batch shape at step 0: expected \[null, 2\] \(the discriminator's input\), received \[4, 3\]/,
     );
     // @ts-expect-error: misspelt option.
     await expect(trainGAN({ ...base, step: 3 })).rejects.toThrow(/trainGAN: unknown options field `step`/);
@@ -367,5 +352,26 @@ describe('trainGAN', () => {
     );
     tf.dispose([data, wrong, wrongWidth]);
     disposeAll(generator, discriminator, g8);
+  });
+
+  it('rejects bad models, data and options in the current form, naming the field', async () => {
+    const { generator, discriminator } = mlpGAN(80);
+    const data = points(32, 81);
+    const models = { generator, discriminator };
+    await expect(trainGAN(models, data, { data } as never)).rejects.toThrow(/trainGAN: unknown options field `data`/);
+    await expect(trainGAN(null as never, data)).rejects.toThrow(/trainGAN: invalid `models`/);
+    await expect(trainGAN({ generator, discriminator: 3 } as never, data)).rejects.toThrow(/trainGAN: invalid `discriminator`: expected a tf\.LayersModel, received 3/);
+    await expect(trainGAN(models, 'data' as never)).rejects.toThrow(/trainGAN: invalid `data`: expected a tf\.Tensor, an array of tf\.Tensors or an \(async\) iterable of batches, received "data"/);
+    await expect(trainGAN(models, [7] as never)).rejects.toThrow(/trainGAN: invalid `data`: expected an array of tf\.Tensors, received an array of 7/);
+    await expect(trainGAN(models, [data, 1] as never)).rejects.toThrow(/trainGAN: invalid `data\[1\]`: every tensor in the array must have rank 2 like data\[0\], received 1/);
+    await expect(trainGAN(models, (function* () {})(), {})).rejects.toThrow(/trainGAN: invalid `data`: it yielded no batches/);
+    await expect(trainGAN(models, (function* () { yield 'x'; })() as never)).rejects.toThrow(/trainGAN: invalid `data`: expected each batch to be a tf\.Tensor, received "x"/);
+    await expect(trainGAN(models, data, { onStep: 'log' as never })).rejects.toThrow(/trainGAN: invalid `onStep`: expected a function, received "log"/);
+    await expect(trainGAN(models, data, { onEpochEnd: {} as never })).rejects.toThrow(/trainGAN: invalid `onEpochEnd`: expected a function/);
+    await expect(trainGAN(models, data, { generatorOptimizer: {} as never })).rejects.toThrow(/trainGAN: invalid `generatorOptimizer`: expected a tf\.Optimizer/);
+    await expect(trainGAN(models, data, { discriminatorOptimizer: 'adam' as never })).rejects.toThrow(/trainGAN: invalid `discriminatorOptimizer`: expected a tf\.Optimizer/);
+    await expect(trainGAN(models, data, { shuffle: 1 as never })).rejects.toThrow(/trainGAN: invalid `shuffle`/);
+    data.dispose();
+    disposeAll(generator, discriminator);
   });
 });

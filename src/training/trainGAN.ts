@@ -5,15 +5,16 @@
 // Legend: B batch, Z latent size.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
+import { optional } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
+import { withKernelHint } from '../_internal/kernelHint.js';
 import { classCountOf, latentDimOf, randomLabels, randomLatents } from '../_internal/latents.js';
 import { seedSource } from '../_internal/random.js';
-import { checkLayersModel, checkNonNegativeInt, checkPositiveInt, formatShape } from '../_internal/validate.js';
+import { checkBoolean, checkLayersModel, checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { ganLossPair, type GANLossName, type GANLossPair } from '../losses/ganLossPairs.js';
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
-import { batchSource } from './_batches.js';
-import { checkFiniteLosses, resolveSchedule, runEpochs, type EpochLoopResult } from './_loop.js';
+import { batchSource, releaseBatch, type BatchSource } from './_batches.js';
+import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveCallShape, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**
@@ -66,17 +67,24 @@ export interface GANEpochInfo {
 }
 
 /**
+ * The two models {@link trainGAN} trains, such as those {@link buildDCGAN}
+ * returns (other fields of that object are ignored).
+ *
+ * @category Training
+ */
+export interface GANModels {
+  /** Maps latents `[B, Z]` to examples; trained to fool the discriminator. */
+  readonly generator: tfl.LayersModel;
+  /** Maps examples to logits `[B, …]`; trained to tell real from generated. */
+  readonly discriminator: tfl.LayersModel;
+}
+
+/**
  * Options of {@link trainGAN}.
  *
  * @category Training
  */
 export interface TrainGANOptions {
-  /** Maps latents `[B, Z]` to examples; trained to fool the discriminator. */
-  generator: tfl.LayersModel;
-  /** Maps examples to logits `[B, …]`; trained to tell real from generated. */
-  discriminator: tfl.LayersModel;
-  /** Real examples, in the discriminator's input shape and range (e.g. [-1, 1] for a tanh generator). See {@link TrainingData}. */
-  data: TrainingData;
   /**
    * The loss pair: a name (`'non-saturating'` = `'minimax'`, `'saturating'`,
    * `'least-squares'`, `'hinge'`, `'wasserstein'`, `'wgan-gp'`), or your own
@@ -113,6 +121,18 @@ export interface TrainGANOptions {
 }
 
 /**
+ * The single options bag of the former `trainGAN(options)` form: the models
+ * and the data inside the options.
+ *
+ * @deprecated Use `trainGAN({ generator, discriminator }, data, options)`; this form is removed in 0.4.0.
+ * @category Training
+ */
+export interface LegacyTrainGANOptions extends TrainGANOptions, GANModels {
+  /** Real examples, in the discriminator's input shape and range. See {@link TrainingData}. */
+  data: TrainingData;
+}
+
+/**
  * What {@link trainGAN} resolves to.
  *
  * @category Training
@@ -122,8 +142,8 @@ export interface TrainGANResult {
   steps: number;
   /** Epochs completed (a partial last epoch is not counted). */
   epochs: number;
-  /** Why training stopped. */
-  stopReason: StopReason;
+  /** Why training stopped: `'completed'`, `'aborted'` or `'data-exhausted'`. */
+  stopReason: Extract<StopReason, 'completed' | 'aborted' | 'data-exhausted'>;
   /** Per-step discriminator and generator losses. */
   history: GANHistory;
 }
@@ -142,9 +162,6 @@ export interface GANHistory {
 
 const FN = 'trainGAN';
 const KEYS = [
-  'generator',
-  'discriminator',
-  'data',
   'loss',
   'epochs',
   'steps',
@@ -159,6 +176,7 @@ const KEYS = [
   'onEpochEnd',
   'signal',
 ] as const;
+const LEGACY_KEYS = ['generator', 'discriminator', 'data', ...KEYS] as const;
 
 /**
  * Trains a generator and a discriminator by alternating steps.
@@ -174,42 +192,77 @@ const KEYS = [
  * and checked: a NaN or infinite loss stops training with a
  * {@link NonFiniteLossError} naming the step. No tensors are leaked: after
  * the optimizers' first step made their state, `tf.memory().numTensors` stays
- * the same however many steps run.
+ * the same however many steps run, and a call that throws (bad data, a loss or
+ * a callback that throws) leaves it as it found it; optimizers made here are
+ * disposed either way.
  *
- * @param options - Models, data, loss and schedule; see {@link TrainGANOptions}.
- * @returns Steps and epochs done, why training stopped, and the loss history.
+ * @param models - The generator and the discriminator, e.g. the result of {@link buildDCGAN}; see {@link GANModels}.
+ * @param data - Real examples, in the discriminator's input shape and range (e.g. [-1, 1] for a tanh generator). See {@link TrainingData}.
+ * @param options - Loss, schedule, optimizers, callbacks; see {@link TrainGANOptions}.
+ * @returns Steps and epochs done, why training stopped (`'completed'`,
+ *   `'aborted'` or `'data-exhausted'`), and the loss history.
  * @throws {@link ValueError} for invalid options or a batch whose shape does not
  *   fit the discriminator; {@link NonFiniteLossError} when a loss is not finite.
+ *   On the stock wasm backend, a missing-kernel error says to call `registerWasmKernels()`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { buildDCGAN, trainGAN } from 'tfjs-generative';
+ * const gan = buildDCGAN({ imageSize: 8, channels: 1, latentDim: 16, seed: 1 });
+ * const images = tf.randomUniform([64, 8, 8, 1], -1, 1); // [N, 8, 8, 1]
+ * const result = await trainGAN(gan, images, { batchSize: 16, steps: 4, seed: 1 });
+ * console.log(result.steps, result.history.generatorLoss.length); // 4 4
+ * ```
+ *
+ * @category Training
+ */
+export function trainGAN(models: GANModels, data: TrainingData, options?: TrainGANOptions): Promise<TrainGANResult>;
+/**
+ * The former one-argument form: models, data and options in one bag. It
+ * trains exactly as `trainGAN({ generator, discriminator }, data, options)`.
+ *
+ * @param options - Models, data, loss and schedule; see {@link LegacyTrainGANOptions}.
+ * @returns Steps and epochs done, why training stopped, and the loss history.
  *
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
  * import { buildDCGAN, trainGAN } from 'tfjs-generative';
  * const { generator, discriminator } = buildDCGAN({ imageSize: 8, channels: 1, latentDim: 16, seed: 1 });
- * const images = tf.randomUniform([64, 8, 8, 1], -1, 1); // [N, 8, 8, 1]
- * const result = await trainGAN({ generator, discriminator, data: images, batchSize: 16, steps: 4, seed: 1 });
- * console.log(result.steps, result.history.generatorLoss.length); // 4 4
+ * const data = tf.randomUniform([64, 8, 8, 1], -1, 1); // [N, 8, 8, 1]
+ * const result = await trainGAN({ generator, discriminator, data, batchSize: 16, steps: 4, seed: 1 });
+ * console.log(result.steps); // 4
  * ```
  *
+ * @deprecated Use `trainGAN({ generator, discriminator }, data, options)`; this form is removed in 0.4.0.
  * @category Training
  */
-export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult> {
-  checkConfigObject(FN, options, 'options');
-  checkKnownKeys(FN, options, KEYS, 'options');
-  const { generator, discriminator, data, signal, onStep, onEpochEnd } = options;
-  checkLayersModel(FN, 'generator', generator);
-  checkLayersModel(FN, 'discriminator', discriminator);
+export function trainGAN(options: LegacyTrainGANOptions): Promise<TrainGANResult>;
+export async function trainGAN(...args: unknown[]): Promise<TrainGANResult> {
+  const call = resolveCallShape(FN, args, 'models', KEYS, LEGACY_KEYS);
+  if (call.form === 'deprecated') {
+    const { generator, discriminator, data, ...options } = call.bag as LegacyTrainGANOptions;
+    return train({ generator, discriminator }, data, options);
+  }
+  const { generator, discriminator } = call.models as GANModels;
+  return train({ generator, discriminator }, call.data, call.options as TrainGANOptions);
+}
+
+async function train(models: GANModels, data: unknown, options: TrainGANOptions): Promise<TrainGANResult> {
+  const { signal, onStep, onEpochEnd } = options;
+  const generator = checkLayersModel(FN, 'generator', models.generator);
+  const discriminator = checkLayersModel(FN, 'discriminator', models.discriminator);
   const losses = resolveLoss(options.loss ?? 'non-saturating');
   const schedule = resolveSchedule(FN, options.epochs, options.steps);
   const batchSize = checkPositiveInt(FN, 'batchSize', options.batchSize ?? 64);
   const wganGP = options.loss === 'wgan-gp';
   const discriminatorSteps = checkPositiveInt(FN, 'discriminatorSteps', options.discriminatorSteps ?? (wganGP ? 5 : 1));
-  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
-  const shuffle = options.shuffle ?? true;
-  if (typeof shuffle !== 'boolean') throw invalidField(FN, 'shuffle', 'a boolean', shuffle);
-  for (const [field, fnValue] of [['onStep', onStep], ['onEpochEnd', onEpochEnd]] as const) {
-    if (fnValue !== undefined && typeof fnValue !== 'function') throw invalidField(FN, field, 'a function', fnValue);
-  }
+  const seed = checkOptionalSeed(FN, 'seed', options.seed);
+  const shuffle = checkBoolean(FN, 'shuffle', options.shuffle ?? true);
+  checkCallbacks(FN, options, ['onStep', 'onEpochEnd']);
+  const givenGeneratorOptimizer = checkOptimizer(FN, 'generatorOptimizer', options.generatorOptimizer);
+  const givenDiscriminatorOptimizer = checkOptimizer(FN, 'discriminatorOptimizer', options.discriminatorOptimizer);
   const latentDim = latentDimOf(FN, generator);
   const classes = classCountOf(FN, generator);
   const labels = options.labels;
@@ -246,94 +299,113 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
     );
   }
   const defaultOptimizer = () => (wganGP ? tf.train.adam(1e-4, 0, 0.9) : tf.train.adam(2e-4, 0.5, 0.999));
-  const generatorOptimizer = options.generatorOptimizer ?? defaultOptimizer();
-  const discriminatorOptimizer = options.discriminatorOptimizer ?? defaultOptimizer();
   const rng = seedSource(seed);
-  const labelIds = labels === undefined ? undefined : tf.cast(labels, 'int32'); // [N], freed at the end
-  const source = batchSource(FN, data, { batchSize, exampleRank: exampleShape.length, shuffle, rng, ...(labelIds === undefined ? {} : { labels: labelIds }) });
-
   const gVars = generator.trainableWeights.map((w) => w.read() as tf.Variable);
   const dVars = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
 
-  // One discriminator step; returns [loss, mean D(x), mean D(G(z)), mean σ(D(x)), mean σ(D(G(z)))].
-  const discriminatorStep = (real: tf.Tensor, realLabels: tf.Tensor | null): tf.Tensor1D => {
-    let stats: tf.Tensor1D | undefined;
-    const n = real.shape[0]!;
-    const yReal = realLabels === null ? null : tf.reshape(realLabels, [n, 1]);
-    // With a penalty, generated examples take the real batch's classes, so that each
-    // interpolate x̂_b = ε real_b + (1 - ε) fake_b has one class (Gulrajani et al.'s
-    // penalty, conditioned): the critic's gradient is taken at (x̂_b, y_b).
-    const sharedLabels = yReal !== null && losses.penalty !== undefined;
-    const yFake = classes === null ? null : sharedLabels ? yReal : randomLabels(n, classes, rng.nextSeed());
-    const fake = tf.tidy(() => generator.apply(conditionOn(randomLatents(n, latentDim, rng.nextSeed()), yFake), { training: true }) as tf.Tensor);
-    const penaltySeed = losses.penalty === undefined ? undefined : rng.nextSeed();
-    const cost = discriminatorOptimizer.minimize(
-      () => {
-        const realJudged = judge(real, yReal);
-        const fakeJudged = judge(fake, yFake);
-        const realLogits = realJudged.logits; // [B, …]
-        const fakeLogits = fakeJudged.logits; // [B, …]
-        let loss = losses.discriminator(realLogits, fakeLogits);
-        if (realJudged.classLoss !== null) loss = tf.add(loss, tf.add(realJudged.classLoss, fakeJudged.classLoss!)) as tf.Scalar;
-        if (losses.penalty !== undefined) {
-          const penalty = dTakesLabels && yReal !== null ? losses.penalty(discriminator, real, fake, penaltySeed, yReal) : losses.penalty(discriminator, real, fake, penaltySeed);
-          loss = tf.add(loss, penalty) as tf.Scalar;
-        }
-        stats = tf.keep(
-          tf.stack([
-            tf.mean(realLogits),
-            tf.mean(fakeLogits),
-            tf.mean(tf.sigmoid(realLogits)),
-            tf.mean(tf.sigmoid(fakeLogits)),
-          ]) as tf.Tensor1D,
-        );
-        return loss;
-      },
-      true,
-      dVars,
-    )!;
-    tf.dispose([fake, ...(yReal === null ? [] : [yReal]), ...(yFake === null || sharedLabels ? [] : [yFake])]);
-    const out = tf.tidy(() => tf.concat([tf.reshape(cost, [1]), stats!])) as tf.Tensor1D;
-    tf.dispose([cost, stats!]);
-    return out;
-  };
-
-  const generatorStep = (n: number): tf.Scalar =>
-    generatorOptimizer.minimize(
-      () => {
-        const y = classes === null ? null : randomLabels(n, classes, rng.nextSeed());
-        const fake = generator.apply(conditionOn(randomLatents(n, latentDim, rng.nextSeed()), y), { training: true }) as tf.Tensor;
-        const judged = judge(fake, y);
-        const loss = losses.generator(judged.logits);
-        return judged.classLoss === null ? loss : (tf.add(loss, judged.classLoss) as tf.Scalar);
-      },
-      true,
-      gVars,
-    )!;
-
-  const history: GANHistory = { discriminatorLoss: [], generatorLoss: [] };
+  // Everything allocated from here on is freed in the `finally` below, on success and on throw.
+  let labelIds: tf.Tensor | undefined;
+  let source: BatchSource | undefined;
+  let generatorOptimizer: OwnedOptimizer | undefined;
+  let discriminatorOptimizer: OwnedOptimizer | undefined;
   let pending: tf.Tensor1D[] = []; // discriminator stats of the current cycle
-  let sums = { d: 0, g: 0, real: 0, fake: 0, steps: 0 };
-  let result: EpochLoopResult;
   try {
-    result = await runEpochs(FN, schedule, source, signal, {
+    labelIds = labels === undefined ? undefined : tf.cast(labels, 'int32'); // [N]
+    source = batchSource(FN, 'data', data, { batchSize, exampleRank: exampleShape.length, shuffle, rng, ...optional('labels', labelIds) });
+    generatorOptimizer = ownedOptimizer(givenGeneratorOptimizer, defaultOptimizer);
+    discriminatorOptimizer = ownedOptimizer(givenDiscriminatorOptimizer, defaultOptimizer);
+    const dOptimizer = discriminatorOptimizer.optimizer;
+    const gOptimizer = generatorOptimizer.optimizer;
+
+    // One discriminator step; returns [loss, mean D(x), mean D(G(z)), mean σ(D(x)), mean σ(D(G(z)))].
+    const discriminatorStep = (real: tf.Tensor, realLabels: tf.Tensor | null): tf.Tensor1D => {
+      let stats: tf.Tensor1D | undefined;
+      const made: tf.Tensor[] = [];
+      try {
+        const n = real.shape[0]!;
+        const yReal = realLabels === null ? null : tf.reshape(realLabels, [n, 1]);
+        if (yReal !== null) made.push(yReal);
+        // With a penalty, generated examples take the real batch's classes, so that each
+        // interpolate x̂_b = ε real_b + (1 - ε) fake_b has one class (Gulrajani et al.'s
+        // penalty, conditioned): the critic's gradient is taken at (x̂_b, y_b).
+        const sharedLabels = yReal !== null && losses.penalty !== undefined;
+        const yFake = classes === null ? null : sharedLabels ? yReal : randomLabels(n, classes, rng.nextSeed());
+        if (yFake !== null) made.push(yFake);
+        const fake = tf.tidy(() => generator.apply(conditionOn(randomLatents(n, latentDim, rng.nextSeed()), yFake), { training: true }) as tf.Tensor);
+        made.push(fake);
+        const penaltySeed = losses.penalty === undefined ? undefined : rng.nextSeed();
+        const cost = minimizeOrFree(
+          dOptimizer,
+          () => {
+            const realJudged = judge(real, yReal);
+            const fakeJudged = judge(fake, yFake);
+            const realLogits = realJudged.logits; // [B, …]
+            const fakeLogits = fakeJudged.logits; // [B, …]
+            let loss = losses.discriminator(realLogits, fakeLogits);
+            if (realJudged.classLoss !== null) loss = tf.add(loss, tf.add(realJudged.classLoss, fakeJudged.classLoss!)) as tf.Scalar;
+            if (losses.penalty !== undefined) {
+              const penalty = dTakesLabels && yReal !== null ? losses.penalty(discriminator, real, fake, penaltySeed, yReal) : losses.penalty(discriminator, real, fake, penaltySeed);
+              loss = tf.add(loss, penalty) as tf.Scalar;
+            }
+            stats = tf.keep(
+              tf.stack([
+                tf.mean(realLogits),
+                tf.mean(fakeLogits),
+                tf.mean(tf.sigmoid(realLogits)),
+                tf.mean(tf.sigmoid(fakeLogits)),
+              ]) as tf.Tensor1D,
+            );
+            return loss;
+          },
+          dVars,
+        );
+        made.push(cost);
+        return tf.tidy(() => tf.concat([tf.reshape(cost, [1]), stats!])) as tf.Tensor1D;
+      } finally {
+        tf.dispose([...made, ...(stats === undefined ? [] : [stats])]);
+      }
+    };
+
+    const generatorStep = (n: number): tf.Scalar =>
+      minimizeOrFree(
+        gOptimizer,
+        () => {
+          const y = classes === null ? null : randomLabels(n, classes, rng.nextSeed());
+          const fake = generator.apply(conditionOn(randomLatents(n, latentDim, rng.nextSeed()), y), { training: true }) as tf.Tensor;
+          const judged = judge(fake, y);
+          const loss = losses.generator(judged.logits);
+          return judged.classLoss === null ? loss : (tf.add(loss, judged.classLoss) as tf.Scalar);
+        },
+        gVars,
+      );
+
+    const history: GANHistory = { discriminatorLoss: [], generatorLoss: [] };
+    let sums = { d: 0, g: 0, real: 0, fake: 0, steps: 0 };
+    const result = await runEpochs(FN, schedule, source, signal, {
       epochStart: () => {
         sums = { d: 0, g: 0, real: 0, fake: 0, steps: 0 };
       },
       batch: async (batch, step, epoch) => {
+        const n = batch.x.shape[0]!;
         try {
-          checkBatch(batch.x, exampleShape, step);
+          checkBatchShape(FN, 'data', batch.x, exampleShape, step, "the discriminator's input");
           pending.push(discriminatorStep(batch.x, batch.labels ?? null));
         } finally {
-          if (batch.owned) tf.dispose([batch.x, ...(batch.labels === undefined ? [] : [batch.labels])]);
+          releaseBatch(batch);
         }
         if (pending.length < discriminatorSteps) return false;
 
-        const gCost = generatorStep(batch.x.shape[0]!);
-        const dMean = tf.tidy(() => tf.mean(tf.stack(pending), 0));
-        const [dValues, gValue] = await Promise.all([dMean.data(), gCost.data()]);
-        tf.dispose([dMean, gCost, ...pending]);
-        pending = [];
+        const read: tf.Tensor[] = [];
+        let dValues: Float32Array;
+        let gValue: Float32Array;
+        try {
+          read.push(generatorStep(n));
+          read.push(tf.tidy(() => tf.mean(tf.stack(pending), 0)));
+          [gValue, dValues] = (await Promise.all(read.map((t) => t.data()))) as [Float32Array, Float32Array];
+        } finally {
+          tf.dispose([...read, ...pending]);
+          pending = [];
+        }
         const info: GANStepInfo = {
           step,
           epoch,
@@ -370,15 +442,16 @@ export async function trainGAN(options: TrainGANOptions): Promise<TrainGANResult
         });
       },
     });
+    return { ...result, stopReason: result.stopReason as TrainGANResult['stopReason'], history };
+  } catch (error) {
+    throw withKernelHint(error);
   } finally {
     tf.dispose(pending);
-    source.dispose();
+    source?.dispose();
     labelIds?.dispose();
-    // Optimizers made here hold state nobody else can reach: free it.
-    if (options.generatorOptimizer === undefined) generatorOptimizer.dispose();
-    if (options.discriminatorOptimizer === undefined) discriminatorOptimizer.dispose();
+    generatorOptimizer?.release();
+    discriminatorOptimizer?.release();
   }
-  return { ...result, history };
 }
 
 function resolveLoss(loss: unknown): GANLossPair {
@@ -388,14 +461,4 @@ function resolveLoss(loss: unknown): GANLossPair {
     throw invalidField(FN, 'loss', 'a loss name or { discriminator, generator } functions', loss);
   }
   return pair as GANLossPair;
-}
-
-function checkBatch(x: tf.Tensor, exampleShape: readonly (number | null)[], step: number): void {
-  const ok =
-    x.rank === exampleShape.length + 1 && exampleShape.every((d, i) => d === null || d === x.shape[i + 1]);
-  if (!ok) {
-    throw new ValueError(
-      `${FN}: invalid batch shape at step ${step}: expected ${formatShape([null, ...exampleShape])} (the discriminator's input), received ${formatShape(x.shape)}.`,
-    );
-  }
 }

@@ -42,6 +42,13 @@ describe('trainLanguageModel', () => {
     await expect(trainLanguageModel(lm, [...tokens, 9], { steps: 1 })).rejects.toThrow(/expected token ids that are integers in \[0, 9\), received "9 at index 300"/);
     await expect(trainLanguageModel(lm, tokens, { steps: 1, contextLength: 9 })).rejects.toThrow(/invalid `contextLength`: expected at most the model's 8, received 9/);
     await expect(trainLanguageModel(lm, tokens, { steps: 0 })).rejects.toThrow(/invalid `steps`/);
+    await expect(trainLanguageModel(lm, tokens, { steps: 1, labelSmoothing: 1.5 })).rejects.toThrow(
+      /trainLanguageModel: invalid `labelSmoothing`: expected a number in \[0, 1\), received 1\.5/,
+    );
+    await expect(trainLanguageModel(lm, tokens, { steps: 1, optimizer: { minimize: 1 } as never })).rejects.toThrow(
+      /trainLanguageModel: invalid `optimizer`: expected a tf\.Optimizer \(an object with a minimize function\)/,
+    );
+    await expect(trainLanguageModel(lm, tokens, { steps: 1, onStep: true as never })).rejects.toThrow(/trainLanguageModel: invalid `onStep`: expected a function, received true/);
   });
 });
 

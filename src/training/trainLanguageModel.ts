@@ -5,8 +5,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
-import { invalidField } from '../_internal/errors.js';
-import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
+import { hintingKernels } from '../_internal/kernelHint.js';
+import { checkOptionalSeed, checkPositiveInt, checkRate01 } from '../_internal/validate.js';
+import { checkCallbacks, checkOptimizer } from './_loop.js';
 import { trainNextToken } from './_nextToken.js';
 import { modelGeometry, tokenArray } from './_tokens.js';
 import type { StopReason, TokenStream } from './types.js';
@@ -57,8 +58,8 @@ export interface TrainLanguageModelOptions {
 export interface TrainLanguageModelResult {
   /** Steps completed. */
   steps: number;
-  /** Why training stopped (`'completed'` or `'aborted'`). */
-  stopReason: StopReason;
+  /** Why training stopped: `'completed'` or `'aborted'`. */
+  stopReason: Extract<StopReason, 'completed' | 'aborted'>;
   /** Per-step losses. */
   history: LanguageModelHistory;
 }
@@ -83,13 +84,15 @@ const KEYS = ['steps', 'contextLength', 'batchSize', 'optimizer', 'labelSmoothin
  * (seeded), feeds `tokens[s … s+T-1]` and minimises the cross-entropy of
  * `tokens[s+1 … s+T]` under the model's logits, in training mode (dropout
  * on). A NaN or infinite loss stops training with a `NonFiniteLossError`
- * naming the step; no tensors are leaked.
+ * naming the step. No tensors are leaked, also when the call throws (an
+ * optimizer made here is disposed either way).
  *
  * @param model - A language model, ids `[B, T]` → logits `[B, T, V]` (e.g. from `buildTransformerLM`).
  * @param tokens - The training text as token ids in `[0, V)`, at least `T + 1` of them.
  * @param options - Steps, window, batch, optimizer; see {@link TrainLanguageModelOptions}.
- * @returns Steps done, why training stopped, and the loss history.
+ * @returns Steps done, why training stopped (`'completed'` or `'aborted'`), and the loss history.
  * @throws {@link ValueError} for invalid options or tokens; `NonFiniteLossError` when the loss is not finite.
+ *   On the stock wasm backend, a missing-kernel error says to call `registerWasmKernels()`.
  *
  * @example
  * ```ts
@@ -113,20 +116,23 @@ export async function trainLanguageModel(
   const { vocabSize, contextLength } = modelGeometry(FN, model, options.contextLength);
   const steps = checkPositiveInt(FN, 'steps', options.steps);
   const batchSize = checkPositiveInt(FN, 'batchSize', options.batchSize ?? 16);
-  const labelSmoothing = options.labelSmoothing ?? 0;
-  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
+  const labelSmoothing = checkRate01(FN, 'labelSmoothing', options.labelSmoothing ?? 0);
+  const seed = checkOptionalSeed(FN, 'seed', options.seed);
+  checkCallbacks(FN, options, ['onStep']);
+  const optimizer = checkOptimizer(FN, 'optimizer', options.optimizer);
   const { onStep, signal } = options;
-  if (onStep !== undefined && typeof onStep !== 'function') throw invalidField(FN, 'onStep', 'a function', onStep);
   const stream = await tokenArray(FN, tokens, vocabSize, contextLength + 1);
-  const result = await trainNextToken(FN, model, stream, {
-    steps,
-    batchSize,
-    windowLength: contextLength,
-    optimizer: options.optimizer,
-    labelSmoothing,
-    seed,
-    onStep: onStep === undefined ? undefined : ({ step, loss }) => onStep({ step, loss, bitsPerToken: loss / Math.LN2 }),
-    signal,
+  return hintingKernels(async () => {
+    const result = await trainNextToken(FN, model, stream, {
+      steps,
+      batchSize,
+      contextLength,
+      optimizer,
+      labelSmoothing,
+      seed,
+      onStep: onStep === undefined ? undefined : ({ step, loss }) => onStep({ step, loss, bitsPerToken: loss / Math.LN2 }),
+      signal,
+    });
+    return { steps: result.steps, stopReason: result.stopReason, history: { loss: result.losses } };
   });
-  return { steps: result.steps, stopReason: result.stopReason, history: { loss: result.losses } };
 }

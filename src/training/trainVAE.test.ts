@@ -208,12 +208,15 @@ describe('trainVAE', () => {
     await expect(trainVAE(plain, { x, labels })).rejects.toThrow(/invalid `data.labels`: the VAE is not conditional/);
     await expect(trainVAE(plain, x, { batchSize: 0 })).rejects.toThrow(/trainVAE: invalid `batchSize`: expected a positive integer, received 0/);
     await expect(trainVAE(plain, x, { epochs: 1, steps: 1 })).rejects.toThrow(/`epochs` and `steps` cannot be combined/);
-    await expect(trainVAE(plain, x, { beta: -1 })).rejects.toThrow(/invalid `beta`: expected a non-negative number, received -1/);
+    await expect(trainVAE(plain, x, { beta: -1 })).rejects.toThrow(/invalid `beta`: expected a non-negative finite number, received -1/);
     await expect(trainVAE(plain, x, { klWarmupSteps: 1.5 })).rejects.toThrow(/invalid `klWarmupSteps`: expected a non-negative integer/);
+    await expect(trainVAE(plain, x, { optimizer: {} as never })).rejects.toThrow(/trainVAE: invalid `optimizer`: expected a tf\.Optimizer \(an object with a minimize function\), received \{\}/);
+    await expect(trainVAE(plain, x, { onStep: 1 as never })).rejects.toThrow(/trainVAE: invalid `onStep`: expected a function, received 1/);
+    await expect(trainVAE(plain, x, { onEpochEnd: null as never })).rejects.toThrow(/trainVAE: invalid `onEpochEnd`: expected a function, received null/);
     // @ts-expect-error: misspelt option.
     await expect(trainVAE(plain, x, { step: 3 })).rejects.toThrow(/trainVAE: unknown options field `step`/);
     await expect(trainVAE(plain, wrong, { batchSize: 4 })).rejects.toThrow(
-      /trainVAE: invalid batch shape at step 0: expected \[null, 16\] \(the encoder's input\), received \[4, 15\]/,
+      /trainVAE: invalid `data` batch shape at step 0: expected \[null, 16\] \(the encoder's input\), received \[4, 15\]/,
     );
     await expect(trainVAE(plain, x, { validationData: wrong })).rejects.toThrow(/invalid `validationData` shape: expected \[null, 16\]/);
     // @ts-expect-error: not a VAE.

@@ -6,14 +6,15 @@
 //
 // Legend: N examples, B batch, Z latent size, K classes.
 import * as tf from '@tensorflow/tfjs-core';
-import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
+import { checkConfigObject, checkKnownKeys, optional } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
+import { withKernelHint } from '../_internal/kernelHint.js';
 import { seedSource } from '../_internal/random.js';
-import { checkFiniteNumber, checkNonNegativeInt, checkPositiveInt, checkTensor, formatShape } from '../_internal/validate.js';
+import { checkBoolean, checkNonNegativeInt, checkNonNegativeNumber, checkOptionalSeed, checkPositiveInt, checkTensor, formatShape } from '../_internal/validate.js';
 import { checkExamples, elboTerms, oneHotLabels, resolveLabels, resolveVAE, type VAEParts } from '../vae/vaeParts.js';
 import type { VAEModels } from '../vae/types.js';
-import { batchSource } from './_batches.js';
-import { checkFiniteLosses, resolveSchedule, runEpochs, type EpochLoopResult } from './_loop.js';
+import { batchSource, releaseBatch, type BatchSource } from './_batches.js';
+import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**
@@ -140,8 +141,8 @@ export interface TrainVAEResult {
   steps: number;
   /** Epochs completed (a partial last epoch is not counted). */
   epochs: number;
-  /** Why training stopped. */
-  stopReason: StopReason;
+  /** Why training stopped: `'completed'`, `'aborted'` or `'data-exhausted'`. */
+  stopReason: Extract<StopReason, 'completed' | 'aborted' | 'data-exhausted'>;
   /** Per-step metrics. */
   history: VAEHistory;
   /** The ELBO terms on `validationData` after the last step, when given. */
@@ -184,15 +185,18 @@ const KEYS = [
  * A NaN or infinite loss stops training with a {@link NonFiniteLossError}
  * naming the step. No tensors are leaked: after the optimizer's first step
  * made its state, `tf.memory().numTensors` stays the same however many steps
- * run.
+ * run, and a call that throws leaves it as it found it (an optimizer made
+ * here is disposed either way).
  *
  * @param vae - Encoder and decoder (and likelihood); see {@link VAEModels}.
  * @param data - Examples, or `{ x, labels }` for a conditional VAE; see {@link VAETrainingData}.
  *   Bernoulli VAEs need data in [0, 1].
  * @param options - Schedule, β, optimizer, callbacks; see {@link TrainVAEOptions}.
- * @returns Steps and epochs done, why training stopped, the history, and the final validation metrics.
+ * @returns Steps and epochs done, why training stopped (`'completed'`,
+ *   `'aborted'` or `'data-exhausted'`), the history, and the final validation metrics.
  * @throws {@link ValueError} for invalid options, data of the wrong shape or labels
  *   outside `[0, numClasses)`; {@link NonFiniteLossError} when a loss is not finite.
+ *   On the stock wasm backend, a missing-kernel error says to call `registerWasmKernels()`.
  *
  * @example
  * ```ts
@@ -213,107 +217,87 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
   const { signal, onStep, onEpochEnd } = options;
   const schedule = resolveSchedule(FN, options.epochs, options.steps);
   const batchSize = checkPositiveInt(FN, 'batchSize', options.batchSize ?? 64);
-  const beta = checkFiniteNumber(FN, 'beta', options.beta ?? parts.beta);
-  if (beta < 0) throw invalidField(FN, 'beta', 'a non-negative number', beta);
+  const beta = checkNonNegativeNumber(FN, 'beta', options.beta ?? parts.beta);
   const klWarmupSteps = checkNonNegativeInt(FN, 'klWarmupSteps', options.klWarmupSteps ?? 0);
-  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
-  const shuffle = options.shuffle ?? true;
-  if (typeof shuffle !== 'boolean') throw invalidField(FN, 'shuffle', 'a boolean', shuffle);
-  for (const [field, fnValue] of [['onStep', onStep], ['onEpochEnd', onEpochEnd]] as const) {
-    if (fnValue !== undefined && typeof fnValue !== 'function') throw invalidField(FN, field, 'a function', fnValue);
-  }
-  if (options.optimizer !== undefined && !(options.optimizer instanceof tf.Optimizer)) {
-    throw invalidField(FN, 'optimizer', 'a tf.Optimizer', options.optimizer);
-  }
+  const seed = checkOptionalSeed(FN, 'seed', options.seed);
+  const shuffle = checkBoolean(FN, 'shuffle', options.shuffle ?? true);
+  checkCallbacks(FN, options, ['onStep', 'onEpochEnd']);
+  const givenOptimizer = checkOptimizer(FN, 'optimizer', options.optimizer);
+  const vars = [...parts.encoder.trainableWeights, ...parts.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
+  const betaAt = (step: number): number => (klWarmupSteps === 0 ? beta : beta * Math.min(1, step / klWarmupSteps));
+  const rng = seedSource(seed);
 
-  const train = splitData(FN, 'data', data, parts);
-  let validation: { x: tf.Tensor; labels: tf.Tensor1D | null } | null = null;
-  const owned: tf.Tensor[] = [];
-  if (train.labels !== null) owned.push(train.labels);
+  // Everything allocated from here on is freed in the `finally` below, on success and on throw.
+  const owned: tf.Tensor[] = []; // labels made by splitData
+  let source: BatchSource | undefined;
+  let optimizer: OwnedOptimizer | undefined;
   try {
+    const train = splitData(FN, 'data', data, parts);
+    if (train.labels !== null) owned.push(train.labels);
+    let validation: { x: tf.Tensor; labels: tf.Tensor1D | null } | null = null;
     if (options.validationData !== undefined) {
       const v = splitData(FN, 'validationData', options.validationData, parts);
+      if (v.labels !== null) owned.push(v.labels);
       if (!(v.x instanceof tf.Tensor)) {
         throw invalidField(FN, 'validationData', 'a tensor of examples or { x, labels }', options.validationData);
       }
       checkExamples(FN, 'validationData', v.x, parts);
-      if (v.labels !== null) owned.push(v.labels);
       validation = { x: v.x, labels: v.labels };
     }
-  } catch (e) {
-    tf.dispose(owned);
-    throw e;
-  }
+    source = batchSource(FN, 'data', train.x, { batchSize, exampleRank: parts.exampleShape.length, shuffle, rng, ...optional('labels', train.labels ?? undefined) });
+    optimizer = ownedOptimizer(givenOptimizer, () => tf.train.adam(1e-3));
+    const vaeOptimizer = optimizer.optimizer;
 
-  const rng = seedSource(seed);
-  let source;
-  try {
-    source = batchSource(FN, train.x, {
-      batchSize,
-      exampleRank: parts.exampleShape.length,
-      shuffle,
-      rng,
-      ...(train.labels === null ? {} : { labels: train.labels }),
-    });
-  } catch (e) {
-    tf.dispose(owned);
-    throw e;
-  }
-  // A default optimizer is ours: it is disposed at the end (its state could not be reused).
-  const optimizer = options.optimizer ?? tf.train.adam(1e-3);
-  const vars = [...parts.encoder.trainableWeights, ...parts.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
-  const betaAt = (step: number): number => (klWarmupSteps === 0 ? beta : beta * Math.min(1, step / klWarmupSteps));
+    // One step; returns [loss, mean reconstruction, mean KL].
+    const trainStep = (x: tf.Tensor, labels: tf.Tensor | undefined, stepBeta: number): tf.Tensor1D => {
+      let stats: tf.Tensor1D | undefined;
+      const made: tf.Tensor[] = [];
+      try {
+        const oneHot = labels === undefined || parts.numClasses === null ? null : oneHotLabels(labels, parts.numClasses);
+        if (oneHot !== null) made.push(oneHot);
+        const zSeed = rng.nextSeed();
+        const cost = minimizeOrFree(
+          vaeOptimizer,
+          () => {
+            const { reconstruction, kl } = elboTerms(parts, x, oneHot, zSeed, true); // [B], [B]
+            const recon = tf.mean(reconstruction);
+            const klMean = tf.mean(kl);
+            stats = tf.keep(tf.stack([recon, klMean]) as tf.Tensor1D);
+            return tf.add(recon, tf.mul(klMean, stepBeta)) as tf.Scalar;
+          },
+          vars,
+        );
+        made.push(cost);
+        return tf.tidy(() => tf.concat([tf.reshape(cost, [1]), stats!])) as tf.Tensor1D;
+      } finally {
+        tf.dispose([...made, ...(stats === undefined ? [] : [stats])]);
+      }
+    };
 
-  // One step; returns [loss, mean reconstruction, mean KL].
-  const trainStep = (x: tf.Tensor, labels: tf.Tensor | undefined, stepBeta: number): tf.Tensor1D => {
-    let stats: tf.Tensor1D | undefined;
-    const oneHot = labels === undefined || parts.numClasses === null ? null : oneHotLabels(labels, parts.numClasses);
-    const zSeed = rng.nextSeed();
-    try {
-      const cost = optimizer.minimize(
-        () => {
-          const { reconstruction, kl } = elboTerms(parts, x, oneHot, zSeed, true); // [B], [B]
-          const recon = tf.mean(reconstruction);
-          const klMean = tf.mean(kl);
-          stats = tf.keep(tf.stack([recon, klMean]) as tf.Tensor1D);
-          return tf.add(recon, tf.mul(klMean, stepBeta)) as tf.Scalar;
-        },
-        true,
-        vars,
-      )!;
-      const out = tf.tidy(() => tf.concat([tf.reshape(cost, [1]), stats!])) as tf.Tensor1D;
-      tf.dispose([cost, stats!]);
-      return out;
-    } finally {
-      if (oneHot !== null) oneHot.dispose();
-    }
-  };
+    const evaluate = async (): Promise<VAEMetrics | undefined> => {
+      if (validation === null) return undefined;
+      return evaluateTerms(parts, validation.x, validation.labels, batchSize, rng.nextSeed());
+    };
 
-  const evaluate = async (): Promise<VAEMetrics | undefined> => {
-    if (validation === null) return undefined;
-    return evaluateTerms(parts, validation.x, validation.labels, batchSize, rng.nextSeed());
-  };
-
-  const history: VAEHistory = { reconstruction: [], kl: [], elbo: [], loss: [] };
-  let lastValidation: VAEMetrics | undefined;
-  let validatedAtStep = -1;
-  let sums = { reconstruction: 0, kl: 0, steps: 0 };
-  let result: EpochLoopResult;
-  try {
-    result = await runEpochs(FN, schedule, source, signal, {
+    const history: VAEHistory = { reconstruction: [], kl: [], elbo: [], loss: [] };
+    let lastValidation: VAEMetrics | undefined;
+    let validatedAtStep = -1;
+    let sums = { reconstruction: 0, kl: 0, steps: 0 };
+    const result = await runEpochs(FN, schedule, source, signal, {
       epochStart: () => {
         sums = { reconstruction: 0, kl: 0, steps: 0 };
       },
       batch: async (batch, step, epoch) => {
         let values: Float32Array;
         const stepBeta = betaAt(step);
+        let stats: tf.Tensor | undefined;
         try {
-          checkBatch(batch.x, parts, step);
-          const stats = trainStep(batch.x, batch.labels, stepBeta);
+          checkBatchShape(FN, 'data', batch.x, parts.exampleShape, step, "the encoder's input");
+          stats = trainStep(batch.x, batch.labels, stepBeta);
           values = (await stats.data()) as Float32Array;
-          stats.dispose();
         } finally {
-          if (batch.owned) tf.dispose([batch.x, ...(batch.labels === undefined ? [] : [batch.labels])]);
+          stats?.dispose();
+          releaseBatch(batch);
         }
         const reconstruction = values[1]!;
         const kl = values[2]!;
@@ -351,24 +335,26 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
             reconstruction: r,
             kl: k,
             elbo: -(r + k),
-            ...(lastValidation === undefined ? {} : { validation: lastValidation }),
+            ...optional('validation', lastValidation),
           });
         }
       },
     });
     if (validation !== null && validatedAtStep !== result.steps) lastValidation = await evaluate();
+    return {
+      steps: result.steps,
+      epochs: result.epochs,
+      stopReason: result.stopReason as TrainVAEResult['stopReason'],
+      history,
+      ...optional('validation', lastValidation),
+    };
+  } catch (error) {
+    throw withKernelHint(error);
   } finally {
-    source.dispose();
+    source?.dispose();
     tf.dispose(owned);
-    if (options.optimizer === undefined) optimizer.dispose();
+    optimizer?.release();
   }
-  return {
-    steps: result.steps,
-    epochs: result.epochs,
-    stopReason: result.stopReason,
-    history,
-    ...(lastValidation === undefined ? {} : { validation: lastValidation }),
-  };
 }
 
 /** Splits `data` into examples and checked labels (int32 `[N]`, owned by the caller), or throws. */
@@ -392,16 +378,6 @@ function splitData(
   return { x: data, labels: null };
 }
 
-function checkBatch(x: tf.Tensor, parts: VAEParts, step: number): void {
-  const { exampleShape } = parts;
-  const ok = x.rank === exampleShape.length + 1 && exampleShape.every((d, i) => d === null || d === x.shape[i + 1]);
-  if (!ok) {
-    throw new ValueError(
-      `${FN}: invalid batch shape at step ${step}: expected ${formatShape([null, ...exampleShape])} (the encoder's input), received ${formatShape(x.shape)}.`,
-    );
-  }
-}
-
 /** Mean reconstruction NLL and KL over `x`, in batches, in inference mode. */
 async function evaluateTerms(
   parts: VAEParts,
@@ -413,20 +389,25 @@ async function evaluateTerms(
   const n = x.shape[0]!;
   const rng = seedSource(seed);
   let sum: tf.Tensor1D = tf.zeros([2]);
-  for (let start = 0; start < n; start += batchSize) {
-    const size = Math.min(batchSize, n - start);
-    const next = tf.tidy(() => {
-      const xb = tf.slice(x, start, size); // [B, …]
-      const oneHot = labels === null || parts.numClasses === null ? null : oneHotLabels(tf.slice(labels, start, size), parts.numClasses);
-      const { reconstruction, kl } = elboTerms(parts, xb, oneHot, rng.nextSeed(), false);
-      return tf.add(sum, tf.stack([tf.sum(reconstruction), tf.sum(kl)])) as tf.Tensor1D;
-    });
+  let r: number;
+  let k: number;
+  try {
+    for (let start = 0; start < n; start += batchSize) {
+      const size = Math.min(batchSize, n - start);
+      const next = tf.tidy(() => {
+        const xb = tf.slice(x, start, size); // [B, …]
+        const oneHot = labels === null || parts.numClasses === null ? null : oneHotLabels(tf.slice(labels, start, size), parts.numClasses);
+        const { reconstruction, kl } = elboTerms(parts, xb, oneHot, rng.nextSeed(), false);
+        return tf.add(sum, tf.stack([tf.sum(reconstruction), tf.sum(kl)])) as tf.Tensor1D;
+      });
+      sum.dispose();
+      sum = next;
+    }
+    [r, k] = (await sum.data()) as unknown as [number, number];
+  } finally {
     sum.dispose();
-    sum = next;
   }
-  const [r, k] = (await sum.data()) as Float32Array;
-  sum.dispose();
-  const reconstruction = r! / n;
-  const kl = k! / n;
+  const reconstruction = r / n;
+  const kl = k / n;
   return { reconstruction, kl, elbo: -(reconstruction + kl) };
 }

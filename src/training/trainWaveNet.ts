@@ -5,12 +5,12 @@
 // Legend: B batch, T window length, Q classes, G conditioning size.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
+import { checkConfigObject, checkKnownKeys, optional } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
-import { checkNonNegativeInt, checkPositiveInt } from '../_internal/validate.js';
-import { muLawEncodeValue } from '../audio/waveNetParts.js';
-import { waveNetParts } from '../audio/waveNetParts.js';
-import type { LanguageModelHistory } from './trainLanguageModel.js';
+import { hintingKernels } from '../_internal/kernelHint.js';
+import { checkOptionalSeed, checkPositiveInt } from '../_internal/validate.js';
+import { muLawEncodeValue, waveNetParts } from '../audio/waveNetParts.js';
+import { checkCallbacks, checkOptimizer } from './_loop.js';
 import { trainNextToken } from './_nextToken.js';
 import type { StopReason } from './types.js';
 
@@ -37,6 +37,11 @@ export interface TrainWaveNetOptions {
   /** Windows per batch. Defaults to `8`. */
   batchSize?: number;
   /** Samples per window `T` (the model predicts each window's next `T` samples). Defaults to `2 ×` the receptive field, at least 256. */
+  contextLength?: number;
+  /**
+   * The former name of `contextLength`; giving both with different values is an error.
+   * @deprecated Use `contextLength`; `windowLength` is removed in 0.4.0.
+   */
   windowLength?: number;
   /** The optimizer; keeps its state across calls. Defaults to `tf.train.adam(1e-3)`. */
   optimizer?: tf.Optimizer;
@@ -58,14 +63,24 @@ export interface TrainWaveNetOptions {
 export interface TrainWaveNetResult {
   /** Steps completed. */
   steps: number;
-  /** Why training stopped. */
-  stopReason: StopReason;
-  /** Per-step losses, in nats (the same shape as a language model's). */
-  history: LanguageModelHistory;
+  /** Why training stopped: `'completed'` or `'aborted'`. */
+  stopReason: Extract<StopReason, 'completed' | 'aborted'>;
+  /** Per-step losses, in nats. */
+  history: WaveNetHistory;
+}
+
+/**
+ * The losses of a {@link trainWaveNet} run.
+ *
+ * @category Training
+ */
+export interface WaveNetHistory {
+  /** Loss of every step: the next sample's class cross-entropy, in nats. */
+  loss: number[];
 }
 
 const FN = 'trainWaveNet';
-const KEYS = ['steps', 'batchSize', 'windowLength', 'optimizer', 'conditioning', 'seed', 'onStep', 'signal'] as const;
+const KEYS = ['steps', 'batchSize', 'contextLength', 'windowLength', 'optimizer', 'conditioning', 'seed', 'onStep', 'signal'] as const;
 
 /**
  * Trains a WaveNet built by `buildWaveNet` to predict each next sample.
@@ -75,14 +90,17 @@ const KEYS = ['steps', 'batchSize', 'windowLength', 'optimizer', 'conditioning',
  * `Int32Array` is taken as classes already. Each step draws `batchSize`
  * windows of `T + 1` samples at random (seeded) and minimises the
  * cross-entropy of samples `1 … T` given samples `0 … T-1`. A NaN loss stops
- * training with a `NonFiniteLossError`; no tensors are leaked.
+ * training with a `NonFiniteLossError`. No tensors are leaked, also when
+ * the call throws (an optimizer made here is disposed either way).
  *
  * @param model - A WaveNet from `buildWaveNet` (or loaded from one).
  * @param audio - The training audio: waveform in [-1, 1], or classes as an `Int32Array`.
  * @param options - Steps, batch, window, optimizer, conditioning; see {@link TrainWaveNetOptions}.
- * @returns Steps done, why training stopped, and the loss history.
+ * @returns Steps done, why training stopped (`'completed'` or `'aborted'`), and the loss history.
  * @throws {@link ValueError} for a model not built by `buildWaveNet`, audio
- *   shorter than a window, missing or unexpected conditioning, or invalid options.
+ *   shorter than a window, missing or unexpected conditioning, or invalid options;
+ *   `NonFiniteLossError` when the loss is not finite. On the stock wasm backend,
+ *   a missing-kernel error says to call `registerWasmKernels()`.
  *
  * @example
  * ```ts
@@ -90,7 +108,7 @@ const KEYS = ['steps', 'batchSize', 'windowLength', 'optimizer', 'conditioning',
  * import { trainWaveNet } from 'tfjs-generative/training';
  * const net = buildWaveNet({ residualChannels: 8, skipChannels: 16, dilations: [1, 2, 4], seed: 1 });
  * const audio = Float32Array.from({ length: 4000 }, (_, i) => 0.5 * Math.sin(i / 5));
- * const { history } = await trainWaveNet(net, audio, { steps: 2, batchSize: 2, windowLength: 64, seed: 1 });
+ * const { history } = await trainWaveNet(net, audio, { steps: 2, batchSize: 2, contextLength: 64, seed: 1 });
  * console.log(history.loss.length); // 2
  * ```
  *
@@ -103,12 +121,14 @@ export async function trainWaveNet(model: tfl.LayersModel, audio: Float32Array |
   if (parts === null) throw invalidField(FN, 'model', 'a model built by buildWaveNet (or loaded from one)', model);
   const steps = checkPositiveInt(FN, 'steps', options.steps);
   const batchSize = checkPositiveInt(FN, 'batchSize', options.batchSize ?? 8);
-  const windowLength = checkPositiveInt(FN, 'windowLength', options.windowLength ?? Math.max(256, 2 * parts.receptiveField));
-  const seed = options.seed === undefined ? undefined : checkNonNegativeInt(FN, 'seed', options.seed);
+  const [contextLength, lengthField] = resolveContextLength(options, Math.max(256, 2 * parts.receptiveField));
+  const seed = checkOptionalSeed(FN, 'seed', options.seed);
+  checkCallbacks(FN, options, ['onStep']);
+  const optimizer = checkOptimizer(FN, 'optimizer', options.optimizer);
   const q = parts.quantizationLevels;
   const classes = await audioClasses(audio, q);
-  if (classes.length < windowLength + 1) {
-    throw invalidField(FN, 'audio', `at least ${windowLength + 1} samples (windowLength + 1)`, `${classes.length} samples`);
+  if (classes.length < contextLength + 1) {
+    throw invalidField(FN, 'audio', `at least ${contextLength + 1} samples (${lengthField} + 1)`, `${classes.length} samples`);
   }
   const conditioning = options.conditioning;
   if ((parts.conditioningDim === null) !== (conditioning === undefined)) {
@@ -122,20 +142,33 @@ export async function trainWaveNet(model: tfl.LayersModel, audio: Float32Array |
     throw invalidField(FN, 'conditioning', `a vector of ${parts.conditioningDim} numbers`, `${conditioning.length} numbers`);
   }
   const { onStep, signal } = options;
-  const result = await trainNextToken(FN, model, classes, {
-    steps,
-    batchSize,
-    windowLength,
-    optimizer: options.optimizer,
-    labelSmoothing: 0,
-    seed,
-    ...(conditioning === undefined
-      ? {}
-      : { extraInputs: (b: number) => [tf.tile(tf.tensor2d(Float32Array.from(conditioning), [1, conditioning.length]), [b, 1])] }),
-    onStep,
-    signal,
+  const vector = conditioning === undefined ? undefined : Float32Array.from(conditioning);
+  return hintingKernels(async () => {
+    const result = await trainNextToken(FN, model, classes, {
+      steps,
+      batchSize,
+      contextLength,
+      optimizer,
+      labelSmoothing: 0,
+      seed,
+      ...optional('extraInputs', vector === undefined ? undefined : (b: number) => [tf.tidy(() => tf.tile(tf.tensor2d(vector, [1, vector.length]), [b, 1]))]), // [B, G]
+      onStep,
+      signal,
+    });
+    return { steps: result.steps, stopReason: result.stopReason, history: { loss: result.losses } };
   });
-  return { steps: result.steps, stopReason: result.stopReason, history: { loss: result.losses } };
+}
+
+/** `contextLength`, or its deprecated alias `windowLength` (both only when equal), and the name the caller used. */
+function resolveContextLength(options: TrainWaveNetOptions, fallback: number): [number, 'contextLength' | 'windowLength'] {
+  const { contextLength, windowLength } = options;
+  if (contextLength !== undefined && windowLength !== undefined && contextLength !== windowLength) {
+    throw new ValueError(
+      `${FN}: \`contextLength\` and its former name \`windowLength\` differ: received contextLength ${String(contextLength)} and windowLength ${String(windowLength)}; give \`contextLength\` only.`,
+    );
+  }
+  if (contextLength === undefined && windowLength !== undefined) return [checkPositiveInt(FN, 'windowLength', windowLength), 'windowLength'];
+  return [checkPositiveInt(FN, 'contextLength', contextLength ?? fallback), 'contextLength'];
 }
 
 async function audioClasses(audio: unknown, q: number): Promise<Int32Array> {

@@ -20,15 +20,21 @@ export type TrainingData =
   | AsyncIterable<tf.Tensor>;
 
 /**
- * Why a training loop returned.
- * - `'completed'`: the requested epochs or steps ran.
- * - `'aborted'`: the `signal` was aborted; the models keep the weights of the
- *   last completed step.
- * - `'data-exhausted'`: a one-shot iterable ran out before `steps` were done.
+ * Why a training loop or a sampler returned. Each function's result type
+ * narrows it to the values that function can return.
+ * - `'completed'`: the requested epochs, steps or samples ran (trainers,
+ *   `generateAudio`).
+ * - `'aborted'`: the `signal` was aborted; a trainer's models keep the weights
+ *   of the last completed step, a sampler returns what it made so far (every
+ *   trainer and sampler).
+ * - `'data-exhausted'`: a one-shot iterable ran out before `steps` were done
+ *   (`trainGAN`, `trainCycleGAN`, `trainVAE`).
+ * - `'max-tokens'`: `maxNewTokens` tokens were generated (`generate`).
+ * - `'stop-token'`: one of the `stopTokens` was drawn (`generate`).
  *
  * @category Training
  */
-export type StopReason = 'completed' | 'aborted' | 'data-exhausted';
+export type StopReason = 'completed' | 'aborted' | 'data-exhausted' | 'max-tokens' | 'stop-token';
 
 /**
  * A stream of token ids: an array, a typed array, or a 1-D tensor.

@@ -1,0 +1,60 @@
+// The draw shared by sampleLogits and generate: temperature, top-k (Fan et al. 2018,
+// https://arxiv.org/abs/1805.04833) and nucleus / top-p sampling (Holtzman et al. 2019,
+// https://arxiv.org/abs/1904.09751), by the Gumbel-max trick; and the validation of its options.
+//
+// Legend: B batch, V vocabulary, K kept candidates.
+import * as tf from '@tensorflow/tfjs-core';
+import { invalidField } from '../_internal/errors.js';
+import { checkPositiveInt } from '../_internal/validate.js';
+
+/** @hidden */
+export interface ResolvedSampling {
+  temperature: number;
+  topK: number | undefined;
+  topP: number;
+}
+
+/** Validates the sampling options (shared with `generate`). @hidden */
+export function resolveSampling(fn: string, options: { temperature?: unknown; topK?: unknown; topP?: unknown }): ResolvedSampling {
+  const temperature = options.temperature ?? 1;
+  if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature < 0) {
+    throw invalidField(fn, 'temperature', 'a finite number >= 0', temperature);
+  }
+  const topK = options.topK === undefined ? undefined : checkPositiveInt(fn, 'topK', options.topK);
+  const topP = options.topP ?? 1;
+  if (typeof topP !== 'number' || !(topP > 0 && topP <= 1)) throw invalidField(fn, 'topP', 'a number in (0, 1]', topP);
+  return { temperature, topK, topP };
+}
+
+/** The draw itself, without validation. @hidden */
+export function sampleRows(rows: tf.Tensor2D, { temperature, topK, topP }: ResolvedSampling, seed: number | undefined): tf.Tensor1D {
+  const [b, v] = rows.shape;
+  if (temperature === 0) return tf.cast(tf.argMax(rows, 1), 'int32') as tf.Tensor1D;
+  const k = Math.min(topK ?? v, v);
+  const scaled = tf.div(rows, temperature) as tf.Tensor2D;
+  if (k === v && topP >= 1) return gumbelArgMax(scaled, seed);
+  const { values, indices } = tf.topk(scaled, k); // [B, K], sorted descending
+  let candidates: tf.Tensor2D = values;
+  if (topP < 1) {
+    // Keep candidate j while the mass of the candidates before it is < topP: the smallest prefix reaching topP.
+    const before = tf.cumsum(tf.softmax(values), 1, true); // exclusive cumulative mass [B, K]
+    candidates = tf.where(tf.less(before, topP), values, tf.fill([b, k], -Infinity)) as tf.Tensor2D;
+  }
+  const choice = gumbelArgMax(candidates, seed); // [B] index into each row's candidates
+  // indices[r, choice[r]] as a flat gather (gather with batchDims reads out of bounds on tfjs-backend-wasm 4.22).
+  const flat = tf.add(tf.mul(tf.range(0, b, 1, 'int32'), tf.scalar(k, 'int32')), choice); // [B]
+  return tf.gather(tf.reshape(indices, [b * k]), flat) as tf.Tensor1D;
+}
+
+/**
+ * One categorical draw per row by the Gumbel-max trick: `argmax(l + g)` with
+ * `g = -log(-log(u))`, `u ~ U(0, 1)`, is distributed as `softmax(l)`
+ * (Gumbel 1954; Maddison et al. 2014). Unlike `tf.multinomial`, whose seeded
+ * draw repeats the same uniform number on every row, each row gets its own.
+ * Rows of `-∞` are never chosen.
+ */
+function gumbelArgMax(logits: tf.Tensor2D, seed: number | undefined): tf.Tensor1D {
+  const u = tf.randomUniform(logits.shape, 1e-20, 1, 'float32', seed);
+  const gumbel = tf.neg(tf.log(tf.neg(tf.log(u))));
+  return tf.cast(tf.argMax(tf.add(logits, gumbel), 1), 'int32') as tf.Tensor1D;
+}
