@@ -3,9 +3,10 @@
 // where `Uint8Array` is generic over its buffer and a `Uint8Array<ArrayBufferLike>`
 // (what a bare `Uint8Array` return type means) is not a `BlobPart`.
 import { decodeWav, encodeWav } from 'tfjs-generative/audio';
-import { encodePNG } from 'tfjs-generative/io';
+import { encodePNG, imageGrid } from 'tfjs-generative/io';
 
 declare const audioContext: AudioContext;
+declare const grid: Awaited<ReturnType<typeof imageGrid>>;
 
 export function bytesFitThePlatform(): Blob[] {
   const png = encodePNG({ data: new Uint8Array(4).fill(255), width: 1, height: 1 });
@@ -13,6 +14,10 @@ export function bytesFitThePlatform(): Blob[] {
 
   // The README's browser recipes: a PNG or WAV file to download or to show.
   const blobs = [new Blob([png], { type: 'image/png' }), new Blob([wav], { type: 'audio/wav' })];
+
+  // An image grid's pixels: raw bytes in a Blob, or wrapped (not copied) in an ImageData.
+  blobs.push(new Blob([grid.data]));
+  new ImageData(new Uint8ClampedArray(grid.data.buffer), grid.width, grid.height);
 
   // Other BufferSource consumers accept the same bytes.
   new Response(png);
