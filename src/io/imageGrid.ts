@@ -49,7 +49,12 @@ const FN = 'imageGrid';
 export async function imageGrid(
   images: tf.Tensor,
   options: ImageGridOptions = {},
-): Promise<RGBAImage & { data: Uint8Array<ArrayBuffer> }> {
+): Promise<
+  RGBAImage & {
+    /** Pixels, `width · height · 4` bytes (RGBA, rows top to bottom), in an `ArrayBuffer` of their own. */
+    data: Uint8Array<ArrayBuffer>;
+  }
+> {
   checkConfigObject(FN, options, 'options');
   checkKnownKeys(FN, options, ['columns', 'padding', 'padValue'], 'options');
   checkTensor(FN, 'images', images);
