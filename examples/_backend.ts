@@ -7,6 +7,19 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmKernels } from 'tfjs-generative/wasm';
+import type { ChoiceOption } from './_cli.js';
+
+/** The `--backend` option every example takes. */
+export const backendOption = {
+  kind: 'choice',
+  choices: ['cpu', 'wasm'],
+  default: 'wasm',
+  help: "TensorFlow.js backend: wasm (with the library's kernels) or cpu (plain JavaScript: convolution gradients are very slow)",
+} as const satisfies ChoiceOption;
+
+/** The usage note on the wasm backend's threads. */
+export const backendNote =
+  'Environment: TFJS_WASM_THREADS=N sets the wasm backend\'s threads (default: one per core; 1 to compare with a single thread).';
 
 export async function setupBackend(name: string | undefined): Promise<string> {
   if (name !== 'cpu' && name !== 'wasm') {

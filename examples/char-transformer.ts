@@ -5,6 +5,7 @@
  *       [--context 64] [--model-dim 64] [--heads 4] [--layers 2] [--lr 0.003]
  *       [--corpus node_modules/typescript/lib/lib.es5.d.ts] [--generate 400] [--prompt "interface "]
  *       [--temperature 0.8] [--top-k 20] [--out out] [--seed 1]
+ *   npx tsx examples/char-transformer.ts --help
  *
  * The corpus needs no download: by default it is TypeScript's own `lib.es5.d.ts`
  * (218 kB of declarations and English TSDoc), shipped in the `typescript` npm
@@ -12,12 +13,12 @@
  * text. The last 10% is held out. The example prints held-out bits per
  * character before and after training, streams generated text, compares the
  * speed of cached and uncached generation, saves the model and checks the
- * reloaded one generates the same text.
+ * reloaded one generates the same text. It writes `out/char-transformer/`
+ * (the model and `vocabulary.json`).
  */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   buildTransformerLM,
@@ -28,32 +29,44 @@ import {
   saveModel,
   trainLanguageModel,
 } from 'tfjs-generative';
-import { setupBackend } from './_backend.js';
+import { backendNote, backendOption, setupBackend } from './_backend.js';
+import { cli, run } from './_cli.js';
 
-const { values: args } = parseArgs({
+const args = cli({
+  summary:
+    'A small GPT-style character model (buildTransformerLM), trained with trainLanguageModel in Node with no native ' +
+    'dependency. The corpus needs no download: by default TypeScript\'s own lib.es5.d.ts (218 kB of declarations and ' +
+    'English TSDoc, in the typescript package); --corpus takes any text file. The last 10% is held out. Prints held-out ' +
+    'bits per character before and after training, streams generated text, compares cached and uncached generation, ' +
+    'saves the model and checks the reloaded one generates the same text.',
   options: {
-    backend: { type: 'string', default: 'wasm' },
-    steps: { type: 'string', default: '1500' },
-    'batch-size': { type: 'string', default: '16' },
-    context: { type: 'string', default: '64' },
-    'model-dim': { type: 'string', default: '64' },
-    heads: { type: 'string', default: '4' },
-    layers: { type: 'string', default: '2' },
-    lr: { type: 'string', default: '0.003' },
-    corpus: { type: 'string', default: 'node_modules/typescript/lib/lib.es5.d.ts' },
-    generate: { type: 'string', default: '400' },
-    prompt: { type: 'string', default: 'interface ' },
-    temperature: { type: 'string', default: '0.8' },
-    'top-k': { type: 'string', default: '20' },
-    out: { type: 'string', default: 'out' },
-    seed: { type: 'string', default: '1' },
+    backend: backendOption,
+    steps: { kind: 'count', default: 1500, help: 'training steps' },
+    'batch-size': { kind: 'count', default: 16, help: 'sequences per step' },
+    context: { kind: 'count', default: 64, help: 'context length in characters' },
+    'model-dim': { kind: 'count', default: 64, help: 'model width (a multiple of --heads)' },
+    heads: { kind: 'count', default: 4, help: 'attention heads' },
+    layers: { kind: 'count', default: 2, help: 'transformer blocks' },
+    lr: { kind: 'positive', default: 0.003, help: 'Adam learning rate' },
+    corpus: { kind: 'text', default: 'node_modules/typescript/lib/lib.es5.d.ts', placeholder: 'FILE', help: 'the training text (UTF-8)' },
+    generate: { kind: 'count', default: 400, help: 'characters to generate' },
+    prompt: { kind: 'text', default: 'interface ', help: 'the text generation starts from' },
+    temperature: { kind: 'positive', default: 0.8, help: 'sampling temperature' },
+    'top-k': { kind: 'count', default: 20, help: 'sample among the k likeliest characters' },
+    out: { kind: 'text', default: 'out', placeholder: 'DIR', help: 'folder for the files written' },
+    seed: { kind: 'int', default: 1, help: 'seed of the weights, batches and sampling' },
   },
+  writes: [['DIR/char-transformer/', 'the saved model (model.json, weights.bin) and its vocabulary.json']],
+  time:
+    'about 3.5 minutes with the defaults on wasm (measured on the project\'s 2-core machine: 1,500 steps, then ' +
+    'generation and the reload check).',
+  notes: [backendNote],
 });
-const steps = Number(args.steps);
-const batchSize = Number(args['batch-size']);
-const contextLength = Number(args.context);
-const seed = Number(args.seed);
-const generateCount = Number(args.generate);
+const steps = args.steps;
+const batchSize = args['batch-size'];
+const contextLength = args.context;
+const seed = args.seed;
+const generateCount = args.generate;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -72,9 +85,9 @@ async function main(): Promise<void> {
   const model = buildTransformerLM({
     vocabSize: tokenizer.vocabSize,
     contextLength,
-    modelDim: Number(args['model-dim']),
-    numHeads: Number(args.heads),
-    numLayers: Number(args.layers),
+    modelDim: args['model-dim'],
+    numHeads: args.heads,
+    numLayers: args.layers,
     seed,
   });
   log(`model: ${model.countParams().toLocaleString('en')} parameters, context ${contextLength}`);
@@ -89,7 +102,7 @@ async function main(): Promise<void> {
     steps,
     batchSize,
     seed,
-    optimizer: tf.train.adam(Number(args.lr)),
+    optimizer: tf.train.adam(args.lr),
     onStep: ({ step, bitsPerToken }) => {
       recent += bitsPerToken;
       const done = step + 1;
@@ -107,7 +120,7 @@ async function main(): Promise<void> {
   log(`held-out after training: ${after.bitsPerToken.toFixed(3)} bits per character (before: ${before.bitsPerToken.toFixed(3)})`);
 
   const prompt = tokenizer.encode(args.prompt);
-  const sampling = { temperature: Number(args.temperature), topK: Number(args['top-k']), seed: seed + 1 };
+  const sampling = { temperature: args.temperature, topK: args['top-k'], seed: seed + 1 };
   log(`--- generated (${generateCount} characters, temperature ${sampling.temperature}, top-k ${sampling.topK}) ---`);
   process.stdout.write(args.prompt);
   const g0 = performance.now();
@@ -138,7 +151,4 @@ async function main(): Promise<void> {
   reloaded.dispose();
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+run(main);

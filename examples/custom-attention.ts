@@ -1,7 +1,8 @@
 /**
  * Compose `multiHeadAttention` into your own functional model and train it.
  *
- *   npx tsx examples/custom-attention.ts [--backend cpu|wasm] [--epochs 30] [--seed 1]
+ *   npx tsx examples/custom-attention.ts [--backend cpu|wasm] [--epochs 30] [--train 4000] [--seed 1]
+ *   npx tsx examples/custom-attention.ts --help
  *
  * The task needs attention: each example is a set of 8 random "memory" vectors
  * and a query vector; the label is the index of the memory most similar to the
@@ -9,26 +10,37 @@
  * attends over the memories) followed by a small classifier learns it; an MLP
  * on the same inputs concatenated is the baseline. The script prints both
  * accuracies on held-out examples, and the attention weights the model puts
- * on the right memory.
+ * on the right memory. It writes no file.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { multiHeadAttention } from 'tfjs-generative';
-import { setupBackend } from './_backend.js';
+import { backendNote, backendOption, setupBackend } from './_backend.js';
+import { cli, run } from './_cli.js';
 
-const { values: args } = parseArgs({
+const args = cli({
+  summary:
+    'Composes multiHeadAttention into your own functional tfjs-layers model and trains it with fit. Each example is a ' +
+    'set of 8 random "memory" vectors and a query vector; the label is the memory most similar to the query (the ' +
+    'argmax of their dot products). A cross-attention layer (the query attends over the memories) and a small ' +
+    'classifier learn it; an MLP on the same inputs is the baseline. Prints both held-out accuracies (1,000 examples) ' +
+    'and the attention weight the model puts on the right memory.',
   options: {
-    backend: { type: 'string', default: 'wasm' },
-    epochs: { type: 'string', default: '30' },
-    train: { type: 'string', default: '4000' },
-    seed: { type: 'string', default: '1' },
+    backend: backendOption,
+    epochs: { kind: 'count', default: 30, help: 'training epochs of each model' },
+    train: { kind: 'count', default: 4000, help: 'training examples' },
+    seed: { kind: 'int', default: 1, help: 'seed of the data and the weights' },
   },
+  writes: ['nothing: it prints its results.'],
+  time:
+    'about 20 seconds with the defaults on wasm (both models, 30 epochs each, measured on the project\'s 2-core ' +
+    'machine when it was otherwise idle).',
+  notes: [backendNote],
 });
-const epochs = Number(args.epochs);
-const seed = Number(args.seed);
+const epochs = args.epochs;
+const seed = args.seed;
 const SLOTS = 8;
 const WIDTH = 8;
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -81,7 +93,7 @@ async function trainAndTest(name: string, model: tfl.LayersModel, train: ReturnT
 
 async function main(): Promise<void> {
   log(`backend: ${await setupBackend(args.backend)}`);
-  const train = makeData(Number(args.train), seed + 10);
+  const train = makeData(args.train, seed + 10);
   const test = makeData(1000, seed + 20);
   const { model, scores } = attentionModel();
   await trainAndTest('cross-attention model', model, train, test);
@@ -91,7 +103,4 @@ async function main(): Promise<void> {
   log(`mean attention weight on the best-matching memory: ${(await onTarget.data())[0]!.toFixed(3)} (uniform ${(1 / SLOTS).toFixed(3)})`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+run(main);

@@ -4,6 +4,7 @@
  *   npx tsx examples/cyclegan-mnist.ts [--backend cpu|wasm] [--task thicken|invert] [--steps 300]
  *       [--batch-size 4] [--filters 8] [--residual-blocks 2] [--lr 2e-3] [--identity-weight 0]
  *       [--test-size 1000] [--out out] [--seed 1]
+ *   npx tsx examples/cyclegan-mnist.ts --help
  *
  * Domain A: MNIST digits. Domain B: other MNIST digits, thickened (a 3×3 max
  * filter: strokes grow by a pixel on each side) or inverted (white background).
@@ -16,7 +17,8 @@
  * `|G_BA(T(a)) − a|` (pixels in [-1, 1]; `|a − T(a)|`, the error of doing
  * nothing, is printed for scale). Writes `out/cyclegan-mnist-<task>.png`
  * (rows: real A, G_AB(A), G_BA(G_AB(A)), real B, G_BA(B), G_AB(G_BA(B))),
- * saves both generators, reloads them and checks they give the same images.
+ * saves both generators to `out/cyclegan-mnist-<task>-generator-{ab,ba}/`,
+ * reloads them and checks they give the same images.
  *
  * The identity loss is off by default here: it asks G_AB to leave B images
  * unchanged, which contradicts both tasks (an inverted digit fed to the
@@ -25,7 +27,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   buildCycleGAN,
@@ -36,34 +37,52 @@ import {
   trainCycleGAN,
   type CycleGANStepInfo,
 } from 'tfjs-generative';
-import { setupBackend } from './_backend.js';
+import { backendNote, backendOption, setupBackend } from './_backend.js';
+import { cli, run } from './_cli.js';
 import { loadMnist } from './_mnist.js';
 
-const { values: args } = parseArgs({
+const args = cli({
+  summary:
+    'CycleGAN on MNIST digits, in Node, with no native dependency and no download. Domain A: MNIST digits; domain B: ' +
+    'other MNIST digits, thickened (a 3x3 max filter) or inverted (white background). The domains are disjoint halves of ' +
+    'the training digits, so the model must find the mapping from two unpaired sets (Zhu et al. 2017). Trains ' +
+    'buildCycleGAN with trainCycleGAN, then reports on held-out digits the cycle L1 errors and, since the true mapping T ' +
+    'is known here, the translation errors |G_AB(a) - T(a)| and |G_BA(T(a)) - a| (with |a - T(a)|, the error of doing ' +
+    'nothing, for scale); saves both generators, reloads them and checks they give the same images.\n\n' +
+    'The identity loss is off by default: it asks G_AB to leave B images unchanged, which contradicts both tasks.',
   options: {
-    backend: { type: 'string', default: 'wasm' },
-    task: { type: 'string', default: 'thicken' },
-    steps: { type: 'string', default: '300' },
-    'batch-size': { type: 'string', default: '4' },
-    filters: { type: 'string', default: '8' },
-    'residual-blocks': { type: 'string', default: '2' },
-    lr: { type: 'string', default: '2e-3' },
-    'identity-weight': { type: 'string', default: '0' },
-    'test-size': { type: 'string', default: '1000' },
-    out: { type: 'string', default: 'out' },
-    seed: { type: 'string', default: '1' },
+    backend: backendOption,
+    task: { kind: 'choice', choices: ['thicken', 'invert'], default: 'thicken', help: 'the mapping from A to B' },
+    steps: { kind: 'count', default: 300, help: 'training steps' },
+    'batch-size': { kind: 'count', default: 4, help: 'images of each domain per step' },
+    filters: { kind: 'count', default: 8, help: 'filters of the generators\' and discriminators\' first layers' },
+    'residual-blocks': { kind: 'count', default: 2, help: 'residual blocks in each generator' },
+    lr: { kind: 'positive', default: 2e-3, help: 'Adam learning rate (β1 0.5) of both optimizers' },
+    'identity-weight': { kind: 'number', default: 0, help: 'weight of the identity loss' },
+    'test-size': { kind: 'count', default: 1000, help: 'held-out digits measured (at most 1,500)' },
+    out: { kind: 'text', default: 'out', placeholder: 'DIR', help: 'folder for the files written' },
+    seed: { kind: 'int', default: 1, help: 'seed of the weights and batches' },
   },
+  writes: [
+    ['DIR/cyclegan-mnist-TASK.png', 'a grid of 10 held-out digits per row: A, G_AB(A), G_BA(G_AB(A)), B, G_BA(B), G_AB(G_BA(B))'],
+    ['DIR/cyclegan-mnist-TASK-generator-ab/', 'the saved A → B generator'],
+    ['DIR/cyclegan-mnist-TASK-generator-ba/', 'the saved B → A generator'],
+    'TASK: thicken or invert, so the two tasks can share --out.',
+  ],
+  time:
+    'about 4.5 minutes with the defaults on wasm (300 steps of --task thicken trained in 255 s on the project\'s ' +
+    '2-core machine; --task invert 315 s), plus the held-out measures and the reload check.',
+  notes: [backendNote],
 });
 const task = args.task;
-if (task !== 'thicken' && task !== 'invert') throw new Error(`--task: expected 'thicken' or 'invert', received ${JSON.stringify(task)}`);
-const steps = Number(args.steps);
-const batchSize = Number(args['batch-size']);
-const filters = Number(args.filters);
-const residualBlocks = Number(args['residual-blocks']);
-const lr = Number(args.lr);
-const identityWeight = Number(args['identity-weight']);
-const testSize = Number(args['test-size']);
-const seed = Number(args.seed);
+const steps = args.steps;
+const batchSize = args['batch-size'];
+const filters = args.filters;
+const residualBlocks = args['residual-blocks'];
+const lr = args.lr;
+const identityWeight = args['identity-weight'];
+const testSize = args['test-size'];
+const seed = args.seed;
 const outDir = args.out;
 const GRID_COLUMNS = 10;
 
@@ -171,7 +190,4 @@ async function main(): Promise<void> {
   for (const m of Object.values(cycleGAN)) m.dispose();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+run(main);

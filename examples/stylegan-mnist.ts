@@ -3,7 +3,8 @@
  *
  *   npx tsx examples/stylegan-mnist.ts [--backend cpu|wasm] [--steps 1000] [--batch-size 32]
  *       [--filters 32,16,8] [--discriminator-filters 32] [--latent-dim 32] [--mapping-layers 2] [--crossover 2] [--lr 0.0005]
- *       [--sample-every 500] [--eval-samples 1000] [--out out] [--seed 1] [--classifier cnn|mlp|none]
+ *       [--sample-every 500] [--eval-samples 1000] [--mix-size 6] [--out out] [--seed 1] [--classifier cnn|mlp|none]
+ *   npx tsx examples/stylegan-mnist.ts --help
  *
  * Trains `buildStyleGenerator({ imageSize: 28, channels: 1 })` against the DCGAN
  * discriminator (`buildDCGAN({ imageSize: 28 }).discriminator`) with `trainGAN`,
@@ -19,7 +20,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   buildDCGAN,
@@ -33,43 +33,61 @@ import {
   trainGAN,
   type GANStepInfo,
 } from 'tfjs-generative';
-import { setupBackend } from './_backend.js';
+import { backendNote, backendOption, setupBackend } from './_backend.js';
+import { cli, run } from './_cli.js';
 import { loadMnist } from './_mnist.js';
-import { digitReport, mnistClassifier, type ClassifierKind } from './_mnistClassifier.js';
+import { digitReport, mnistClassifier } from './_mnistClassifier.js';
 
-const { values: args } = parseArgs({
+const args = cli({
+  summary:
+    'A StyleGAN-style generator on real MNIST digits, in Node, with no native dependency. Trains ' +
+    'buildStyleGenerator({ imageSize: 28, channels: 1 }) against the DCGAN discriminator with trainGAN, writes samples ' +
+    'every --sample-every steps, then a style-mixing grid: the top row shows the source-B digits, the left column the ' +
+    'source-A digits, and cell (a, b) takes the styles before --crossover (coarse: the 7x7 layers) from A and the rest ' +
+    '(fine: 14x14 and 28x28) from B. Saves the generator, reloads it and checks it gives the same images, and measures ' +
+    'how many samples an MNIST classifier recognises as digits.',
   options: {
-    backend: { type: 'string', default: 'wasm' },
-    steps: { type: 'string', default: '1000' },
-    'batch-size': { type: 'string', default: '32' },
-    filters: { type: 'string', default: '32,16,8' },
-    'discriminator-filters': { type: 'string', default: '32' },
-    'latent-dim': { type: 'string', default: '32' },
-    'mapping-layers': { type: 'string', default: '2' },
-    crossover: { type: 'string', default: '2' },
-    lr: { type: 'string', default: '0.0005' },
-    'sample-every': { type: 'string', default: '500' },
-    'eval-samples': { type: 'string', default: '1000' },
-    'mix-size': { type: 'string', default: '6' },
-    classifier: { type: 'string', default: 'cnn' },
-    out: { type: 'string', default: 'out' },
-    seed: { type: 'string', default: '1' },
+    backend: backendOption,
+    steps: { kind: 'count', default: 1000, help: 'training steps' },
+    'batch-size': { kind: 'count', default: 32, help: 'real images per step' },
+    filters: { kind: 'counts', default: [32, 16, 8], help: 'generator channels at 7x7, 14x14, 28x28 (or one number for all)' },
+    'discriminator-filters': { kind: 'count', default: 32, help: 'filters of the DCGAN discriminator' },
+    'latent-dim': { kind: 'count', default: 32, help: 'size of the latent vector z (and of w)' },
+    'mapping-layers': { kind: 'count', default: 2, help: 'dense layers of the mapping network z → w' },
+    crossover: { kind: 'count', default: 2, help: 'the mixing grid takes styles before this index from the row\'s digit' },
+    lr: { kind: 'positive', default: 0.0005, help: 'Adam learning rate (β1 0.5, β2 0.99) of both optimizers' },
+    'sample-every': { kind: 'count', default: 500, help: 'write a grid of samples every N steps (and after the last)' },
+    'eval-samples': { kind: 'count', default: 1000, help: 'samples the classifier judges at the end' },
+    'mix-size': { kind: 'count', default: 6, help: 'digits per side of the style-mixing grid' },
+    classifier: { kind: 'choice', choices: ['cnn', 'mlp', 'none'], default: 'cnn', help: 'MNIST classifier that judges the samples (trained once, cached in --out); none skips it' },
+    out: { kind: 'text', default: 'out', placeholder: 'DIR', help: 'folder for the files written' },
+    seed: { kind: 'int', default: 1, help: 'seed of the weights, batches and latents' },
   },
+  writes: [
+    ['DIR/stylegan-mnist-step-N.png', 'a grid of 64 samples every --sample-every steps and after the last'],
+    ['DIR/stylegan-mnist-mixing.png', 'the style-mixing grid'],
+    ['DIR/stylegan-mnist-generator/', 'the saved generator'],
+    ['DIR/mnist-classifier-KIND/', 'the MNIST classifier, trained on the first run and reused'],
+  ],
+  time:
+    'about 12 minutes with the defaults on wasm (1,000 steps trained in 735 s on the project\'s 2-core machine beside ' +
+    'other work), plus about 3 minutes the first time, to train the CNN classifier (cached in --out).',
+  notes: [backendNote],
 });
-const steps = Number(args.steps);
-const batchSize = Number(args['batch-size']);
+const steps = args.steps;
+const batchSize = args['batch-size'];
 // Channels at 7×7, 14×14, 28×28 (or one number for all): the 28×28 convolutions cost the most.
-const filters = args.filters.includes(',') ? args.filters.split(',').map(Number) : Number(args.filters);
-const latentDim = Number(args['latent-dim']);
-const mappingLayers = Number(args['mapping-layers']);
-const crossover = Number(args.crossover);
-const lr = Number(args.lr);
-const sampleEvery = Number(args['sample-every']);
-const evalSamples = Number(args['eval-samples']);
-const mixSize = Number(args['mix-size']);
-const seed = Number(args.seed);
+const filters = args.filters.length === 1 ? args.filters[0]! : args.filters;
+const latentDim = args['latent-dim'];
+const mappingLayers = args['mapping-layers'];
+const crossover = args.crossover;
+const lr = args.lr;
+const sampleEvery = args['sample-every'];
+const evalSamples = args['eval-samples'];
+const mixSize = args['mix-size'];
+const seed = args.seed;
 const outDir = args.out;
-const classifierKind = args.classifier as ClassifierKind | 'none';
+const classifierKind = args.classifier;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -88,7 +106,7 @@ async function main(): Promise<void> {
 
   const styleGenerator = buildStyleGenerator({ imageSize: 28, channels: 1, latentDim, mappingLayers, filters, seed });
   const { generator, numStyles } = styleGenerator;
-  const { discriminator } = buildDCGAN({ imageSize: 28, channels: 1, discriminatorFilters: Number(args['discriminator-filters']), seed: seed + 100 });
+  const { discriminator } = buildDCGAN({ imageSize: 28, channels: 1, discriminatorFilters: args['discriminator-filters'], seed: seed + 100 });
   log(
     `style generator ${generator.countParams().toLocaleString('en')} parameters (${numStyles} styles of size ${styleGenerator.styleDim}), ` +
       `DCGAN discriminator ${discriminator.countParams().toLocaleString('en')}`,
@@ -176,7 +194,4 @@ function formatSeconds(s: number): string {
   return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+run(main);

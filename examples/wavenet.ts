@@ -4,6 +4,7 @@
  *   npx tsx examples/wavenet.ts [--backend cpu|wasm] [--steps 300] [--batch-size 4] [--window 1024]
  *       [--residual 32] [--skip 64] [--layers 9] [--cycles 1] [--seconds 2] [--temperature 1]
  *       [--input file.wav] [--out out] [--seed 1]
+ *   npx tsx examples/wavenet.ts --help
  *
  * The training audio is generated: a four-note melody (A4, C#5, E5, A5 at
  * 8 kHz), each note with two harmonics, 4 seconds in all; or `--input` takes
@@ -16,27 +17,41 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildWaveNet, decodeWav, encodeWav, generateAudio, receptiveField, trainWaveNet } from 'tfjs-generative';
-import { setupBackend } from './_backend.js';
+import { backendNote, backendOption, setupBackend } from './_backend.js';
+import { cli, run } from './_cli.js';
 
-const { values: args } = parseArgs({
+const args = cli({
+  summary:
+    'WaveNet on a melody, in Node, with no download. The training audio is generated: a four-note melody (A4, C#5, E5, ' +
+    'A5 at 8 kHz), each note with two harmonics, 4 seconds in all; or --input takes a WAV file (mixed to mono). Trains ' +
+    'buildWaveNet with trainWaveNet, generates --seconds of audio with the fast (cached) algorithm, writes both as WAV ' +
+    'files, and checks what the model learned: the strongest frequencies of the generated audio against those of the ' +
+    'training signal.',
   options: {
-    backend: { type: 'string', default: 'wasm' },
-    steps: { type: 'string', default: '300' },
-    'batch-size': { type: 'string', default: '4' },
-    window: { type: 'string', default: '1024' },
-    residual: { type: 'string', default: '32' },
-    skip: { type: 'string', default: '64' },
-    layers: { type: 'string', default: '9' },
-    cycles: { type: 'string', default: '1' },
-    seconds: { type: 'string', default: '2' },
-    temperature: { type: 'string', default: '1' },
-    input: { type: 'string' },
-    out: { type: 'string', default: 'out' },
-    seed: { type: 'string', default: '1' },
+    backend: backendOption,
+    steps: { kind: 'count', default: 300, help: 'training steps' },
+    'batch-size': { kind: 'count', default: 4, help: 'windows per step' },
+    window: { kind: 'count', default: 1024, help: 'samples per training window' },
+    residual: { kind: 'count', default: 32, help: 'residual channels' },
+    skip: { kind: 'count', default: 64, help: 'skip channels' },
+    layers: { kind: 'count', default: 9, help: 'dilated layers per cycle (dilations 1, 2, 4, …)' },
+    cycles: { kind: 'count', default: 1, help: 'cycles of dilated layers' },
+    seconds: { kind: 'positive', default: 2, help: 'seconds of audio to generate' },
+    temperature: { kind: 'positive', default: 1, help: 'sampling temperature' },
+    input: { kind: 'text', placeholder: 'FILE.wav', help: 'train on this WAV file instead of the melody' },
+    out: { kind: 'text', default: 'out', placeholder: 'DIR', help: 'folder for the files written' },
+    seed: { kind: 'int', default: 1, help: 'seed of the weights, batches and sampling' },
   },
+  writes: [
+    ['DIR/wavenet-training.wav', 'the training audio (the melody, or --input mixed to mono)'],
+    ['DIR/wavenet.wav', 'the generated audio'],
+  ],
+  time:
+    'about 2.5 minutes with the defaults on wasm (measured on the project\'s 2-core machine: 300 steps, then 2 ' +
+    'seconds of audio).',
+  notes: [backendNote],
 });
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const NOTES = [440, 554.37, 659.25, 880]; // A4, C#5, E5, A5
@@ -107,7 +122,7 @@ function peaks(x: Float32Array, sampleRate: number, count: number): number[] {
 async function main(): Promise<void> {
   log(`backend: ${await setupBackend(args.backend)}`);
   mkdirSync(args.out, { recursive: true });
-  const seed = Number(args.seed);
+  const seed = args.seed;
   let sampleRate = 8000;
   let audio: Float32Array;
   if (args.input !== undefined) {
@@ -122,22 +137,22 @@ async function main(): Promise<void> {
   writeFileSync(`${args.out}/wavenet-training.wav`, encodeWav(audio, { sampleRate }));
 
   const config = {
-    residualChannels: Number(args.residual),
-    skipChannels: Number(args.skip),
-    dilations: { layersPerCycle: Number(args.layers), cycles: Number(args.cycles) },
+    residualChannels: args.residual,
+    skipChannels: args.skip,
+    dilations: { layersPerCycle: args.layers, cycles: args.cycles },
     seed,
   };
   const model = buildWaveNet(config);
   log(`WaveNet: ${model.countParams().toLocaleString('en')} parameters, receptive field ${receptiveField(config)} samples (${((1000 * receptiveField(config)) / sampleRate).toFixed(0)} ms)`);
 
-  const steps = Number(args.steps);
+  const steps = args.steps;
   const t0 = performance.now();
   let recent = 0;
   const every = Math.max(1, Math.floor(steps / 10));
   const { history } = await trainWaveNet(model, audio, {
     steps,
-    batchSize: Number(args['batch-size']),
-    windowLength: Number(args.window),
+    batchSize: args['batch-size'],
+    windowLength: args.window,
     seed,
     optimizer: tf.train.adam(2e-3),
     onStep: ({ step, loss }) => {
@@ -151,9 +166,9 @@ async function main(): Promise<void> {
   });
   log(`trained ${steps} steps in ${((performance.now() - t0) / 1000).toFixed(1)} s; loss ${history.loss[0]!.toFixed(3)} → ${history.loss.at(-1)!.toFixed(3)} nats (uniform over 256 classes: ${Math.log(256).toFixed(3)})`);
 
-  const length = Math.round(Number(args.seconds) * sampleRate);
+  const length = Math.round(args.seconds * sampleRate);
   const g0 = performance.now();
-  const { samples } = await generateAudio(model, { length, seed: seed + 1, temperature: Number(args.temperature) });
+  const { samples } = await generateAudio(model, { length, seed: seed + 1, temperature: args.temperature });
   const seconds = (performance.now() - g0) / 1000;
   log(`generated ${length.toLocaleString('en')} samples in ${seconds.toFixed(1)} s (${(length / seconds).toFixed(0)} samples/s, fast generation)`);
   writeFileSync(`${args.out}/wavenet.wav`, encodeWav(samples, { sampleRate }));
@@ -168,7 +183,4 @@ async function main(): Promise<void> {
   model.dispose();
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+run(main);

@@ -1,6 +1,6 @@
 // Every example runs, as a user would run it (`npx tsx examples/…`), with tiny settings.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,14 +39,32 @@ describe('examples', () => {
     expect(existsSync(join(dir, 'dcgan-mnist-generator', 'model.json'))).toBe(true);
   });
 
-  it('dcgan-mnist.ts --conditional trains a conditional pair and writes 10-column grids', async () => {
+  it('dcgan-mnist.ts --conditional and --auxiliary-classifier train conditional pairs into files of their own', async () => {
+    // Both modes share one --out: neither may overwrite the other's grids or saved generator.
     const dir = join(out, 'conditional');
-    const stdout = await example('dcgan-mnist.ts', [
-      '--conditional', '--steps', '2', '--batch-size', '8', '--filters', '4', '--latent-dim', '8', '--sample-every', '2', '--classifier', 'none', '--out', dir,
+    const tiny = ['--steps', '2', '--batch-size', '8', '--filters', '4', '--latent-dim', '8', '--sample-every', '2', '--classifier', 'none', '--out', dir];
+    for (const [mode, prefix] of [['--conditional', 'dcgan-mnist-conditional'], ['--auxiliary-classifier', 'dcgan-mnist-acgan']] as const) {
+      const stdout = await example('dcgan-mnist.ts', [mode, ...tiny]);
+      expect(stdout).toMatch(/step 2\/2 {2}D \d+\.\d+ {2}G \d+\.\d+/);
+      expect(stdout).toMatch(/reloaded samples differ by at most 0\n/);
+      expect(stdout).toContain(`wrote ${dir}/${prefix}-step-2.png`);
+      expect(stdout).toContain(`saved the generator to ${dir}/${prefix}-generator;`);
+    }
+    expect(readdirSync(dir).sort()).toEqual([
+      'dcgan-mnist-acgan-generator',
+      'dcgan-mnist-acgan-reloaded.png',
+      'dcgan-mnist-acgan-step-2.png',
+      'dcgan-mnist-conditional-generator',
+      'dcgan-mnist-conditional-reloaded.png',
+      'dcgan-mnist-conditional-step-2.png',
     ]);
-    expect(stdout).toMatch(/step 2\/2 {2}D \d+\.\d+ {2}G \d+\.\d+/);
-    expect(stdout).toMatch(/reloaded samples differ by at most 0\n/);
-    expect(readFileSync(join(dir, 'dcgan-mnist-step-2.png')).subarray(1, 4).toString('latin1')).toBe('PNG');
+    for (const png of ['dcgan-mnist-conditional-step-2.png', 'dcgan-mnist-acgan-step-2.png']) {
+      const bytes = readFileSync(join(dir, png));
+      expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    }
+    // Different models, so different pictures: the files are not copies of one another.
+    expect(readFileSync(join(dir, 'dcgan-mnist-conditional-step-2.png')).equals(readFileSync(join(dir, 'dcgan-mnist-acgan-step-2.png')))).toBe(false);
+    for (const prefix of ['dcgan-mnist-conditional', 'dcgan-mnist-acgan']) expect(existsSync(join(dir, `${prefix}-generator`, 'model.json'))).toBe(true);
   });
 
   it.each(['cpu', 'wasm'])('char-transformer.ts trains, evaluates, streams text, and reloads on %s', async (backend) => {

@@ -10,8 +10,11 @@ import { invalidField, ValueError } from '../_internal/errors.js';
 export interface DecodedWav {
   /** Samples per second. */
   sampleRate: number;
-  /** The waveform in [-1, 1], mono (channels averaged). */
-  samples: Float32Array;
+  /**
+   * The waveform in [-1, 1], mono (channels averaged), in a plain `ArrayBuffer`
+   * (`Float32Array<ArrayBuffer>`, what `AudioBuffer.copyToChannel` takes).
+   */
+  samples: Float32Array<ArrayBuffer>;
   /** Channels in the file. */
   channels: number;
   /** Bits per sample in the file. */

@@ -20,12 +20,14 @@ const FN = 'encodeWav';
 /**
  * Writes a mono WAV file. Samples are clipped to [-1, 1]; 16-bit PCM stores
  * `round(x · 32767)`, 32-bit stores the float itself (format 3, with the
- * `fact` chunk the format requires). Runs anywhere (returns bytes; write them
- * with `fs.writeFileSync` in Node or a `Blob` in a browser).
+ * `fact` chunk the format requires). Runs anywhere: it returns bytes in a
+ * plain `ArrayBuffer` (`Uint8Array<ArrayBuffer>`), to write with
+ * `fs.writeFileSync` in Node or to wrap in `new Blob([bytes], { type: 'audio/wav' })`
+ * in a browser.
  *
  * @param samples - The waveform, values in [-1, 1].
  * @param options - Sample rate and bit depth; see {@link EncodeWavOptions}.
- * @returns The file's bytes.
+ * @returns The file's bytes, in an `ArrayBuffer` of their own.
  * @throws {@link ValueError} for a sample rate that is not a positive integer or an unsupported bit depth.
  *
  * @example
@@ -38,7 +40,7 @@ const FN = 'encodeWav';
  *
  * @category Audio
  */
-export function encodeWav(samples: Float32Array | readonly number[], options: EncodeWavOptions): Uint8Array {
+export function encodeWav(samples: Float32Array | readonly number[], options: EncodeWavOptions): Uint8Array<ArrayBuffer> {
   checkConfigObject(FN, options, 'options');
   checkKnownKeys(FN, options, ['sampleRate', 'bitDepth'], 'options');
   if (!(samples instanceof Float32Array || Array.isArray(samples))) throw invalidField(FN, 'samples', 'a Float32Array or an array of numbers', samples);

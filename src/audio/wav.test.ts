@@ -51,6 +51,9 @@ describe('WAV', () => {
     const wav = decodeWav(bytes);
     expect(wav).toMatchObject({ sampleRate: 8000, channels: 1, bitDepth, format: bitDepth === 32 ? 'float' : 'pcm' });
     expect(wav.samples.length).toBe(tone.length);
+    // Plain ArrayBuffers, as the Uint8Array<ArrayBuffer> / Float32Array<ArrayBuffer> types promise.
+    expect([bytes.buffer instanceof ArrayBuffer, bytes.byteOffset, bytes.buffer.byteLength]).toEqual([true, 0, bytes.length]);
+    expect(wav.samples.buffer).toBeInstanceOf(ArrayBuffer);
     const tol = bitDepth === 32 ? 0 : 2 / 32768; // written as round(x · 32767), read as / 32768
     tone.forEach((v, i) => expect(Math.abs(wav.samples[i]! - v)).toBeLessThanOrEqual(tol + 1e-7));
   });

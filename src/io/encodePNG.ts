@@ -1,13 +1,17 @@
-// PNG, ISO/IEC 15948 (https://www.w3.org/TR/png/): 8-bit RGBA, no filtering, the
-// image data in zlib "stored" (uncompressed) deflate blocks (RFC 1950, RFC 1951 §3.2.4).
-// Dependency-free, so it runs the same in browsers and Node.
+// PNG, ISO/IEC 15948 (https://www.w3.org/TR/png/): 8-bit RGBA, each scanline filtered
+// with the filter type that libpng's heuristic picks (§12.8: the smallest sum of
+// absolute differences), the scanlines zlib-compressed (RFC 1950/1951) by fflate at
+// zlib's default level. fflate is pure JavaScript and synchronous, so this runs the
+// same in browsers and Node.
+import { zlibSync } from 'fflate';
 import { ValueError } from '../_internal/errors.js';
 import { checkPositiveInt } from '../_internal/validate.js';
 import type { RGBAImage } from './types.js';
 
 const FN = 'encodePNG';
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const MAX_STORED_BLOCK = 65_535;
+/** Bytes per pixel (RGBA, 8 bits a channel): the filters' distance to the pixel on the left. */
+const BPP = 4;
 
 let crcTable: Uint32Array | undefined;
 
@@ -25,28 +29,82 @@ function crc32(bytes: Uint8Array, start: number, end: number): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
+/** Paeth's predictor (PNG §9.4): whichever of left, up, up-left is closest to left + up − up-left. */
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/**
+ * The filtered scanlines (PNG §9): each row is a filter-type byte then the row's bytes
+ * minus a prediction from the bytes to the left and above (modulo 256). Per row, the
+ * type with the smallest sum of |byte as signed| wins (the heuristic of PNG §12.8 and
+ * libpng): smooth images shrink many times over, flat ones (grids of digits) lose
+ * about nothing against no filtering.
+ */
+function filterScanlines(data: Uint8Array, width: number, height: number): Uint8Array<ArrayBuffer> {
+  const rowBytes = width * BPP;
+  const out = new Uint8Array((rowBytes + 1) * height);
+  const candidates = Array.from({ length: 5 }, () => new Uint8Array(rowBytes)); // types 0–4
+  const zeros = new Uint8Array(rowBytes); // the row above the first one
+  for (let y = 0; y < height; y++) {
+    const row = data.subarray(y * rowBytes, (y + 1) * rowBytes);
+    const above = y === 0 ? zeros : data.subarray((y - 1) * rowBytes, y * rowBytes);
+    let best = 0;
+    let bestScore = Infinity;
+    for (let type = 0; type < 5; type++) {
+      const c = candidates[type]!;
+      let score = 0;
+      for (let i = 0; i < rowBytes; i++) {
+        const left = i >= BPP ? row[i - BPP]! : 0;
+        const up = above[i]!;
+        const upLeft = i >= BPP ? above[i - BPP]! : 0;
+        const prediction =
+          type === 0 ? 0 : type === 1 ? left : type === 2 ? up : type === 3 ? (left + up) >> 1 : paeth(left, up, upLeft);
+        const v = (row[i]! - prediction) & 0xff;
+        c[i] = v;
+        score += v < 128 ? v : 256 - v;
+      }
+      if (score < bestScore) {
+        bestScore = score;
+        best = type;
+      }
+    }
+    out[y * (rowBytes + 1)] = best;
+    out.set(candidates[best]!, y * (rowBytes + 1) + 1);
+  }
+  return out;
+}
+
 /**
  * Encodes an RGBA image as a PNG file.
  *
- * The output is a valid PNG (8-bit RGBA) that every viewer opens; the pixel
- * data is stored uncompressed, so files are about `4 · width · height` bytes.
- * Pass the bytes to `fs.writeFile` in Node or to `new Blob([bytes], { type: 'image/png' })`
- * in a browser.
+ * The output is a valid PNG (8-bit RGBA) that every viewer opens, compressed
+ * as libpng and zlib compress by default (each row filtered with the PNG
+ * filter that suits it, then deflate at level 6, with
+ * [fflate](https://github.com/101arrowz/fflate)): a grid of MNIST digits is
+ * about a twelfth of its `4 · width · height` raw bytes. Synchronous and
+ * browser-safe. The bytes sit in a plain `ArrayBuffer`
+ * (`Uint8Array<ArrayBuffer>`), so they go straight to `fs.writeFileSync` in
+ * Node or to `new Blob([bytes], { type: 'image/png' })` in a browser.
  *
  * @param image - An {@link RGBAImage}, for example from {@link imageGrid}.
- * @returns The PNG file's bytes.
+ * @returns The PNG file's bytes, in an `ArrayBuffer` of their own.
  * @throws {@link ValueError} when `data` is not `width · height · 4` bytes.
  *
  * @example
  * ```ts
  * import { encodePNG } from 'tfjs-generative';
  * const png = encodePNG({ data: new Uint8Array(2 * 2 * 4).fill(255), width: 2, height: 2 });
- * console.log(png.length); // 86
+ * console.log(png.length); // 75
  * ```
  *
  * @category IO
  */
-export function encodePNG(image: RGBAImage): Uint8Array {
+export function encodePNG(image: RGBAImage): Uint8Array<ArrayBuffer> {
   const width = checkPositiveInt(FN, 'width', image?.width);
   const height = checkPositiveInt(FN, 'height', image.height);
   const { data } = image;
@@ -58,12 +116,8 @@ export function encodePNG(image: RGBAImage): Uint8Array {
       `${FN}: invalid \`data\` length: expected width · height · 4 = ${width * height * 4} bytes, received ${data.length}.`,
     );
   }
-  // Raw scanlines: a filter byte (0, none) then the row's RGBA bytes.
-  const rowBytes = width * 4 + 1;
-  const rawLength = rowBytes * height;
-  const blocks = Math.max(1, Math.ceil(rawLength / MAX_STORED_BLOCK));
-  const zlibLength = 2 + blocks * 5 + rawLength + 4;
-  const total = SIGNATURE.length + (12 + 13) + (12 + zlibLength) + 12;
+  const idat = zlibSync(filterScanlines(data, width, height), { level: 6 }); // zlib stream
+  const total = SIGNATURE.length + (12 + 13) + (12 + idat.length) + 12;
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   out.set(SIGNATURE, 0);
@@ -83,37 +137,10 @@ export function encodePNG(image: RGBAImage): Uint8Array {
     out[at + 8] = 8; // bit depth
     out[at + 9] = 6; // colour type: RGBA
     out[at + 10] = 0; // compression: deflate
-    out[at + 11] = 0; // filter method 0
+    out[at + 11] = 0; // filter method 0 (adaptive, five types)
     out[at + 12] = 0; // no interlace
   });
-
-  chunk('IDAT', zlibLength, (at) => {
-    out[at] = 0x78; // zlib header: deflate, 32 KiB window…
-    out[at + 1] = 0x01; // …no preset dictionary, check bits so that the header % 31 == 0
-    let p = at + 2;
-    let a = 1; // Adler-32 of the raw bytes
-    let b = 0;
-    let remaining = rawLength;
-    let rawIndex = 0; // index into the virtual raw scanline stream
-    for (let k = 0; k < blocks; k++) {
-      const len = Math.min(MAX_STORED_BLOCK, remaining);
-      out[p] = k === blocks - 1 ? 1 : 0; // BFINAL, BTYPE 00 (stored)
-      view.setUint16(p + 1, len, true);
-      view.setUint16(p + 3, ~len & 0xffff, true);
-      p += 5;
-      for (let i = 0; i < len; i++, rawIndex++) {
-        const row = Math.floor(rawIndex / rowBytes);
-        const col = rawIndex - row * rowBytes;
-        const byte = col === 0 ? 0 : data[row * width * 4 + col - 1]!;
-        out[p++] = byte;
-        a = (a + byte) % 65521;
-        b = (b + a) % 65521;
-      }
-      remaining -= len;
-    }
-    view.setUint32(p, ((b << 16) | a) >>> 0);
-  });
-
+  chunk('IDAT', idat.length, (at) => out.set(idat, at));
   chunk('IEND', 0, () => {});
   return out;
 }

@@ -16,6 +16,8 @@ describe('imageGrid', () => {
     expect(pixel(grid, 0, 1)).toEqual([255, 255, 255, 255]); // clamped from 2
     expect(pixel(grid, 1, 1)).toEqual([0, 0, 0, 255]); // clamped from -3
     expect(pixel(grid, 2, 1)).toEqual([191, 191, 191, 255]); // round(191.25)
+    // Its own plain ArrayBuffer, as the Uint8Array<ArrayBuffer> type promises.
+    expect([grid.data.buffer instanceof ArrayBuffer, grid.data.byteOffset, grid.data.buffer.byteLength]).toEqual([true, 0, 3 * 2 * 4]);
     images.dispose();
   });
 

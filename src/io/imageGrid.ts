@@ -32,7 +32,9 @@ const FN = 'imageGrid';
  *
  * @param images - `[N, H, W, C]` with C ∈ {1, 3, 4}, or one image `[H, W, C]`, values in [-1, 1].
  * @param options - Columns and padding; see {@link ImageGridOptions}.
- * @returns An {@link RGBAImage} of `columns` × `ceil(N / columns)` tiles.
+ * @returns An {@link RGBAImage} of `columns` × `ceil(N / columns)` tiles, its `data` in an
+ *   `ArrayBuffer` of its own (`Uint8Array<ArrayBuffer>`: a `BlobPart`, and the buffer an
+ *   `ImageData` can wrap).
  *
  * @example
  * ```ts
@@ -44,7 +46,15 @@ const FN = 'imageGrid';
  *
  * @category IO
  */
-export async function imageGrid(images: tf.Tensor, options: ImageGridOptions = {}): Promise<RGBAImage> {
+export async function imageGrid(
+  images: tf.Tensor,
+  options: ImageGridOptions = {},
+): Promise<
+  RGBAImage & {
+    /** Pixels, `width · height · 4` bytes (RGBA, rows top to bottom), in an `ArrayBuffer` of their own. */
+    data: Uint8Array<ArrayBuffer>;
+  }
+> {
   checkConfigObject(FN, options, 'options');
   checkKnownKeys(FN, options, ['columns', 'padding', 'padValue'], 'options');
   checkTensor(FN, 'images', images);
