@@ -16,7 +16,7 @@ beforeAll(async () => {
   dir = consumerDir('bundlers');
   // One module that imports every entry, for the app bundlers.
   writeFileSync(join(dir, 'all.js'), subpaths.map((s, i) => `import * as m${i} from 'tfjs-generative${s}';\nconsole.log(m${i});\n`).join(''));
-});
+}, 600_000); // building dist/ may take minutes on a busy machine
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const TFJS = /^@tensorflow\//;

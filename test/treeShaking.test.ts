@@ -12,7 +12,7 @@ let dir = '';
 beforeAll(async () => {
   await ensureDist();
   dir = consumerDir('treeshake');
-});
+}, 600_000); // building dist/ may take minutes on a busy machine
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function bundle(contents: string, platform: Platform, minify = false): Promise<string> {
