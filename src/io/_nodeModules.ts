@@ -2,8 +2,8 @@
 //
 // A bundler resolves every literal `import('node:fs/promises')` it sees, even in
 // code that never runs, and esbuild fails on Node built-ins for a browser build.
-// `process.getBuiltinModule` (Node ≥ 20.16, also Bun and Deno) is an ordinary
-// function call, so no bundler sees a module to resolve, and browsers simply
+// `process.getBuiltinModule` (Node ≥ 20.16, and other runtimes that offer it)
+// is an ordinary function call, so no bundler sees a module to resolve, and browsers simply
 // have no such function.
 import { ValueError } from '../_internal/errors.js';
 
@@ -27,7 +27,7 @@ function builtin<T>(id: string): T | undefined {
   }
 }
 
-/** Node's file modules, or `undefined` outside Node ≥ 20.16 (or Bun, Deno). */
+/** Node's file modules, or `undefined` where `process.getBuiltinModule` is missing (browsers, Node < 20.16). */
 export function nodeFileModules(): NodeFileModules | undefined {
   const fs = builtin<NodeFileModules['fs']>('node:fs/promises');
   const path = builtin<NodeFileModules['path']>('node:path');

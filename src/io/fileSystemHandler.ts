@@ -49,9 +49,9 @@ function flatWeightData(data: tf.io.WeightData): ArrayBuffer {
  * never leaves a half-written model. {@link saveModel} and {@link loadModel}
  * use it; pass it yourself to `model.save()` or `tf.loadLayersModel()`.
  *
- * It needs Node ≥ 20.16 (or Bun, Deno): Node's modules are reached through
- * `process.getBuiltinModule`, so importing this package never pulls them into
- * a browser bundle. Elsewhere `save` and `load` reject with a
+ * It needs Node ≥ 20.16 (or another runtime with `process.getBuiltinModule`):
+ * Node's modules are reached through that function, so importing this package
+ * never pulls them into a browser bundle. Elsewhere `save` and `load` reject with a
  * {@link ValueError}.
  *
  * @param dir - Folder of the model; created (with parents) on save.

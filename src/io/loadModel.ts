@@ -14,7 +14,7 @@ import { registerLayers } from './registerLayers.js';
  *
  * | `source` | reads | needs |
  * | --- | --- | --- |
- * | `'out/generator'`, `'out/generator/model.json'` | that folder's `model.json` and weights | Node ≥ 20.16 (or Bun, Deno) |
+ * | `'out/generator'`, `'out/generator/model.json'` | that folder's `model.json` and weights | Node ≥ 20.16 (`process.getBuiltinModule`) |
  * | `'file:///abs/path'` (folder or its `model.json`) | the same, as a URL | Node ≥ 20.16 |
  * | `'indexeddb://name'` | the browser's IndexedDB | a browser page or worker |
  * | `'localstorage://name'` | the browser's localStorage | a browser page |

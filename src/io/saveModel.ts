@@ -11,7 +11,7 @@ import { modelHandler } from './_modelLocation.js';
  *
  * | `destination` | where | needs |
  * | --- | --- | --- |
- * | `'out/generator'`, `'/abs/path'` | that folder: `model.json` + one `weights.<hash>.bin`, written atomically (see {@link fileSystemHandler}) | Node ≥ 20.16 (or Bun, Deno) |
+ * | `'out/generator'`, `'/abs/path'` | that folder: `model.json` + one `weights.<hash>.bin`, written atomically (see {@link fileSystemHandler}) | Node ≥ 20.16 (`process.getBuiltinModule`) |
  * | `'file:///abs/path'` | the same folder, as a URL | Node ≥ 20.16 |
  * | `'indexeddb://name'` | the browser's IndexedDB | a browser page or worker |
  * | `'localstorage://name'` | the browser's localStorage | a browser page |
