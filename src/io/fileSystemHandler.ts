@@ -1,5 +1,7 @@
 // A tf.io handler for Node's file system, so models save and load without
-// @tensorflow/tfjs-node. Format: the standard `model.json` + one weights file,
+// @tensorflow/tfjs-node. Node's modules are reached through
+// process.getBuiltinModule (see _nodeModules.ts), so this file imports nothing a
+// browser bundle would have to resolve. Format: the standard `model.json` + one weights file,
 // as tfjs-converter and tf.io.http read it.
 //
 // Crash safety: every file is written to a temporary name in the same folder,
@@ -9,31 +11,15 @@
 // weights files no longer referenced removed. A crash at any point leaves the old
 // complete model or the new complete model, never a mix.
 import * as tf from '@tensorflow/tfjs-core';
-import { ValueError } from '../_internal/errors.js';
+import { invalidField, ValueError } from '../_internal/errors.js';
+import { type NodeFileModules, requireNodeFileModules } from './_nodeModules.js';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_PATTERN = /^weights\.[0-9a-f]{16}\.bin$/;
 
-type NodeModules = {
-  fs: typeof import('node:fs/promises');
-  path: typeof import('node:path');
-  crypto: typeof import('node:crypto');
-};
-
-// Imported on first use, so that bundling this package for a browser never
-// pulls Node's modules into code that does not save or load files.
-async function nodeModules(fn: string): Promise<NodeModules> {
-  try {
-    const [fs, path, crypto] = await Promise.all([import('node:fs/promises'), import('node:path'), import('node:crypto')]);
-    return { fs, path, crypto };
-  } catch {
-    throw new ValueError(`${fn}: Node's file system is not available here; in a browser, use tf.io.browserDownloads or indexeddb:// instead.`);
-  }
-}
-
-async function writeAtomically(m: NodeModules, dir: string, name: string, bytes: Uint8Array | string): Promise<void> {
+async function writeAtomically(m: NodeFileModules, dir: string, name: string, bytes: Uint8Array | string): Promise<void> {
   const target = m.path.join(dir, name);
-  const temp = m.path.join(dir, `.${name}.tmp-${process.pid}-${m.crypto.randomBytes(6).toString('hex')}`);
+  const temp = m.path.join(dir, `.${name}.tmp-${m.crypto.randomBytes(8).toString('hex')}`);
   const handle = await m.fs.open(temp, 'w');
   try {
     await handle.writeFile(bytes);
@@ -63,8 +49,14 @@ function flatWeightData(data: tf.io.WeightData): ArrayBuffer {
  * never leaves a half-written model. {@link saveModel} and {@link loadModel}
  * use it; pass it yourself to `model.save()` or `tf.loadLayersModel()`.
  *
+ * It needs Node ≥ 20.16 (or another runtime with `process.getBuiltinModule`):
+ * Node's modules are reached through that function, so importing this package
+ * never pulls them into a browser bundle. Elsewhere `save` and `load` reject with a
+ * {@link ValueError}.
+ *
  * @param dir - Folder of the model; created (with parents) on save.
  * @returns An IOHandler with `save` and `load`.
+ * @throws {@link ValueError} when `dir` is not a non-empty string.
  *
  * @example
  * ```ts
@@ -79,14 +71,14 @@ function flatWeightData(data: tf.io.WeightData): ArrayBuffer {
  */
 export function fileSystemHandler(dir: string): tf.io.IOHandler {
   if (typeof dir !== 'string' || dir.length === 0) {
-    throw new ValueError(`fileSystemHandler: invalid \`dir\`: expected a non-empty path string, received ${JSON.stringify(dir)}.`);
+    throw invalidField('fileSystemHandler', 'dir', 'a non-empty path string', dir);
   }
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       if (artifacts.modelTopology instanceof ArrayBuffer) {
         throw new ValueError('saveModel: binary model topologies are not supported; save a tfjs-layers model.');
       }
-      const m = await nodeModules('saveModel');
+      const m = requireNodeFileModules('saveModel', `the folder path ${JSON.stringify(dir)}`);
       await m.fs.mkdir(dir, { recursive: true });
       const weights = new Uint8Array(artifacts.weightData === undefined ? new ArrayBuffer(0) : flatWeightData(artifacts.weightData));
       const hash = m.crypto.createHash('sha256').update(weights).digest('hex').slice(0, 16);
@@ -120,7 +112,7 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
     },
 
     async load(): Promise<tf.io.ModelArtifacts> {
-      const m = await nodeModules('loadModel');
+      const m = requireNodeFileModules('loadModel', `the folder path ${JSON.stringify(dir)}`);
       const jsonPath = m.path.join(dir, MODEL_JSON);
       let text: string;
       try {

@@ -1,29 +1,50 @@
-// Loading a tfjs-layers model from Node's file system without tfjs-node.
+// Loading a tfjs-layers model from anywhere tfjs can read, with one call, the
+// library's custom layers registered first.
+import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { fileSystemHandler } from './fileSystemHandler.js';
+import { invalidField } from '../_internal/errors.js';
+import { modelHandler } from './_modelLocation.js';
 import { registerLayers } from './registerLayers.js';
 
 /**
- * Loads a model saved by {@link saveModel} (or any `model.json` with its
- * weights files) from a folder of Node's file system. It registers the
- * library's custom layers first, so models using them load.
+ * Loads a model saved by {@link saveModel} (or any tfjs `model.json` with its
+ * weights) from a folder (Node), a browser's storage, a web server, or any
+ * `tf.io.IOHandler`. It registers the library's custom layers first
+ * ({@link registerLayers}), so models using them load.
  *
- * @param dir - Folder holding `model.json`.
- * @param options - Passed to `tf.loadLayersModel` (for example `{ strict: false }`).
- * @returns The model, with the saved weights.
- * @throws {@link ValueError} when the folder, `model.json` or a weights file is
- *   missing, or the weights' size does not match the manifest.
+ * | `source` | reads | needs |
+ * | --- | --- | --- |
+ * | `'out/generator'`, `'out/generator/model.json'` | that folder's `model.json` and weights | Node ≥ 20.16 (`process.getBuiltinModule`) |
+ * | `'file:///abs/path'` (folder or its `model.json`) | the same, as a URL | Node ≥ 20.16 |
+ * | `'indexeddb://name'` | the browser's IndexedDB | a browser page or worker |
+ * | `'localstorage://name'` | the browser's localStorage | a browser page |
+ * | `'http(s)://…/model.json'` | the files from a web server (weights paths relative to `model.json`) | `fetch` |
+ * | a `tf.io.IOHandler` | whatever its `load` returns (e.g. `tf.io.fromMemory`, `tf.io.browserFiles`) | – |
+ *
+ * @param source - A folder path, a URL from the table, or a `tf.io.IOHandler`.
+ * @param options - `tf.io.LoadOptions`: `strict` (defaults to `true`), and for
+ *   `http(s)://` `requestInit`, `fetchFunc`, `onProgress`, `weightPathPrefix`.
+ * @returns The model, with the saved weights (bit-exact float32).
+ * @throws {@link ValueError} when `options` is not an object, when `source` is something this environment
+ *   cannot load from (a folder path in a browser, `indexeddb://` in Node, a
+ *   scheme no tf.io router serves; the message names the scheme), or when the
+ *   folder, `model.json` or a weights file is missing, or the weights' size does
+ *   not match the manifest.
  *
  * @example
  * ```ts
  * import { loadModel, sampleGAN } from 'tfjs-generative';
- * const generator = await loadModel('out/dcgan-mnist-generator');
+ * const generator = await loadModel('out/dcgan-mnist-generator'); // in a browser: 'indexeddb://generator'
  * console.log(sampleGAN(generator, 4).shape); // [4, 28, 28, 1]
  * ```
  *
  * @category IO
  */
-export async function loadModel(dir: string, options: { strict?: boolean } = {}): Promise<tfl.LayersModel> {
+export async function loadModel(source: string | tf.io.IOHandler, options: tf.io.LoadOptions = {}): Promise<tfl.LayersModel> {
+  if (options === null || typeof options !== 'object') {
+    throw invalidField('loadModel', 'options', 'an object (tf.io.LoadOptions)', options);
+  }
+  const handler = modelHandler('loadModel', 'source', source, 'load', options);
   registerLayers();
-  return tfl.loadLayersModel(fileSystemHandler(dir), options);
+  return tfl.loadLayersModel(handler, options);
 }

@@ -26,13 +26,13 @@ import { wasmKernel, type WasmBackendLike } from './_wasmBackend.js';
  * Which route the input gradient takes, from measurements on MNIST DCGAN and
  * conv-VAE shapes (batch 64, 2 threads). Images of `SEPARATE_MIN_CHANNELS`
  * channels or more: one convolution per phase, whose multiply-adds (padding
- * rows included) are at most `MAX_WASTE` times the im2col route's (3×3 stride 2,
- * 32–64 channels: 35–60% faster than im2col; 4×4 stride 2: ≈ 35%). Fewer
+ * rows included) are at most `MAX_WASTE` times the im2col route's (faster than
+ * im2col on the 3×3 and 4×4 stride-2 layers of the MNIST models). Fewer
  * channels: the single phase convolution, when its output has at least
  * `MIN_CHANNELS` channels (XNNPACK is slow with fewer, as in a stride-1
  * gradient onto a 1-channel image) and its multiply-adds, zero taps included,
  * are at most `MAX_WASTE_FEW_CHANNELS` times im2col's (1-channel images,
- * stride 2: ≈ 25% faster; col2im there runs one value per tap). Otherwise
+ * stride 2, where col2im runs one value per tap). Otherwise
  * (e.g. a 7×7 kernel over a 1×1 dy, where most taps read padding) im2col.
  */
 const SEPARATE_MIN_CHANNELS = 8;

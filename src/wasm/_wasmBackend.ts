@@ -14,8 +14,28 @@ export interface WasmBackendLike {
   incRef?(dataId: tf.DataId): void;
 }
 
-/** @hidden */
-export type KernelFn = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }) => tf.TensorInfo;
+/**
+ * What tfjs passes a kernel: its input tensors, the backend, the op's attributes.
+ * @hidden
+ */
+export interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs: tf.NamedAttrMap;
+}
+
+/** A kernel as the kit writes and calls them. @hidden */
+export type KernelFn = (args: KernelArgs) => tf.TensorInfo;
+
+/**
+ * The registry entry of one of the kit's kernels for the wasm backend. The one
+ * cast: tfjs's `KernelFunc` types `backend` as `{}` and `attrs` as optional,
+ * which every kernel here reads.
+ * @hidden
+ */
+export function wasmKernelConfig(kernelName: string, kernelFunc: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]): tf.KernelConfig {
+  return { kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc };
+}
 
 /** The backend's own kernels that the kit replaces, kept so the replacements can call them. */
 const originals = new Map<string, KernelFn>();

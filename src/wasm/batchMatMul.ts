@@ -7,9 +7,9 @@
 //
 // Legend: B batch, M×K left operand, K×N right operand.
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmKernel, type WasmBackendLike } from './_wasmBackend.js';
+import { wasmKernel, type KernelArgs, type WasmBackendLike } from './_wasmBackend.js';
 
-type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap };
+type Args = KernelArgs;
 
 /**
  * Below this many multiply-adds per slice, or this many rows, the cost of an

@@ -8,7 +8,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkShape, conv2DGeometry, type Conv2DAttrs } from './_conv2DGeometry.js';
 import { im2col } from './_im2col.js';
-import { matMul, transpose2D, type WasmBackendLike } from './_wasmBackend.js';
+import { matMul, transpose2D, type KernelArgs, type WasmBackendLike } from './_wasmBackend.js';
 import { conv2DBackpropFilterByConv } from './_filterConv.js';
 
 const KERNEL = 'Conv2DBackpropFilter';
@@ -22,7 +22,7 @@ const KERNEL = 'Conv2DBackpropFilter';
  * more go instead to one dilated convolution (see _filterConv.ts).
  * @hidden
  */
-export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }): tf.TensorInfo {
+export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as Conv2DAttrs & { filterShape: [number, number, number, number] };
@@ -37,7 +37,7 @@ export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
   if (g.co > g.rows) {
     // Fewer columns than output channels (a first layer: Ci = 1, 3 × 3 → 9): transpose
     // dy and let XNNPACK pack `cols`, the narrower of the two, rather than the reverse
-    // (it packs its right operand at ≈ 10 ns an element). dWᵀ = dyᵀ · cols.
+    // (it packs its right operand, a cost per element). dWᵀ = dyᵀ · cols.
     const dyT = transpose2D(backend, dy, g.p, g.co); // [Co, P]
     const dwT = matMul(backend, dyT, cols, g.co, g.p, g.rows); // [1, Co, K·K·Ci]
     backend.disposeData(dyT.dataId);

@@ -9,7 +9,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkShape, conv2DGeometry, type Conv2DAttrs } from './_conv2DGeometry.js';
 import { col2imAdd } from './_im2col.js';
-import { matMul, transpose2D, type WasmBackendLike } from './_wasmBackend.js';
+import { matMul, transpose2D, type KernelArgs, type WasmBackendLike } from './_wasmBackend.js';
 import { conv2DBackpropInputByPhases, conv2DBackpropInputBySeparatePhases } from './_phaseConv.js';
 
 const KERNEL = 'Conv2DBackpropInput';
@@ -20,7 +20,7 @@ const KERNEL = 'Conv2DBackpropInput';
  * `cols` is added back onto the input pixels its kernel window covered.
  * @hidden
  */
-export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }): tf.TensorInfo {
+export function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const attrs = args.attrs as unknown as Conv2DAttrs & { inputShape: [number, number, number, number] };

@@ -1,9 +1,8 @@
-// LeakyRelu for the wasm backend. Its own kernel is a scalar loop at ≈ 10 ns an
-// element (10 ms for [16,384, 64]); the backend's Prelu runs XNNPACK's
-// vectorised kernel (0.75 ms), and leaky relu is prelu with every channel's
-// slope α. Every DCGAN discriminator layer runs it.
+// LeakyRelu for the wasm backend. Its own kernel is a scalar loop over the
+// elements; the backend's Prelu runs XNNPACK's vectorised kernel, and leaky relu
+// is prelu with every channel's slope α. Every DCGAN discriminator layer runs it.
 import type * as tf from '@tensorflow/tfjs-core';
-import { runWasm, wasmKernel, type WasmBackendLike } from './_wasmBackend.js';
+import { runWasm, wasmKernel, type KernelArgs, type WasmBackendLike } from './_wasmBackend.js';
 
 /** Per backend, the slope vectors made so far (a few: one per α and channel count), kept so that XNNPACK reuses its operator. */
 const slopes = new WeakMap<object, Map<string, tf.TensorInfo>>();
@@ -12,7 +11,7 @@ const slopes = new WeakMap<object, Map<string, tf.TensorInfo>>();
  * `x > 0 ? x : α·x`.
  * @hidden
  */
-export function leakyRelu(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }): tf.TensorInfo {
+export function leakyRelu(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const { x } = args.inputs as { x: tf.TensorInfo };
   const { alpha } = args.attrs as unknown as { alpha: number };

@@ -6,7 +6,8 @@
 // BatchMatMul sends only untransposed batch-1 products to XNNPACK.
 import * as tf from '@tensorflow/tfjs-core';
 import { clampThreads, defaultThreads, findWasmPackage, requestThreads, wasmBackendStarted, wasmThreadsCount, wasmVersionProblem } from './_threads.js';
-import { keepOriginalKernel } from './_wasmBackend.js';
+import { wasmKitProblem } from './_kitProblem.js';
+import { keepOriginalKernel, wasmKernelConfig } from './_wasmBackend.js';
 import { batchMatMul } from './batchMatMul.js';
 import { conv2DBackpropFilter } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInput } from './conv2DBackpropInput.js';
@@ -19,20 +20,19 @@ import { tanh } from './tanh.js';
 import { tile } from './tile.js';
 import { unsortedSegmentSum } from './unsortedSegmentSum.js';
 
-const TESTED_CORE = /^4\.22\./;
 const KERNELS: readonly tf.KernelConfig[] = [
-  { kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: batchMatMul as unknown as tf.KernelFunc },
-  { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc },
-  { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput as unknown as tf.KernelFunc },
-  { kernelName: 'Identity', backendName: 'wasm', kernelFunc: identity as unknown as tf.KernelFunc },
-  { kernelName: 'LeakyRelu', backendName: 'wasm', kernelFunc: leakyRelu as unknown as tf.KernelFunc },
-  { kernelName: 'Mean', backendName: 'wasm', kernelFunc: mean as unknown as tf.KernelFunc },
-  { kernelName: 'Slice', backendName: 'wasm', kernelFunc: slice as unknown as tf.KernelFunc },
-  { kernelName: 'SplitV', backendName: 'wasm', kernelFunc: splitV as unknown as tf.KernelFunc },
-  { kernelName: 'Sum', backendName: 'wasm', kernelFunc: sum as unknown as tf.KernelFunc },
-  { kernelName: 'Tanh', backendName: 'wasm', kernelFunc: tanh as unknown as tf.KernelFunc },
-  { kernelName: 'Tile', backendName: 'wasm', kernelFunc: tile as unknown as tf.KernelFunc },
-  { kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum as unknown as tf.KernelFunc },
+  wasmKernelConfig('BatchMatMul', batchMatMul),
+  wasmKernelConfig('Conv2DBackpropFilter', conv2DBackpropFilter),
+  wasmKernelConfig('Conv2DBackpropInput', conv2DBackpropInput),
+  wasmKernelConfig('Identity', identity),
+  wasmKernelConfig('LeakyRelu', leakyRelu),
+  wasmKernelConfig('Mean', mean),
+  wasmKernelConfig('Slice', slice),
+  wasmKernelConfig('SplitV', splitV),
+  wasmKernelConfig('Sum', sum),
+  wasmKernelConfig('Tanh', tanh),
+  wasmKernelConfig('Tile', tile),
+  wasmKernelConfig('UnsortedSegmentSum', unsortedSegmentSum),
 ];
 
 let installed = false;
@@ -93,14 +93,15 @@ export interface WasmKitOptions {
  * XNNPACK only for untransposed products of batch 1 and a scalar loop for the
  * rest (every matmul gradient, every attention product): transposes go to the
  * backend's Transpose kernel and batches are folded or sliced into batch-1
- * products (a small character transformer's training step: 588 → 115 ms,
- * with the `LayerNorm` of `tfjs-generative/attention`), and `Sum` over
+ * products (a small character transformer's training step, with the
+ * `LayerNorm` of `tfjs-generative/layers`, runs several times faster;
+ * `npm run bench -- --only attention` measures it), and `Sum` over
  * leading axes (bias and batch-norm gradients), which the stock kernel runs
  * after a full transposed copy, and a `Slice` that copies only the slice
  * (the stock one reads the whole input out of the heap first), and `SplitV`
  * on that `Slice`; an `Identity` that shares the data (the stock one copies);
  * `Tanh` as `2σ(2x) − 1` on the backend's XNNPACK sigmoid (the stock one calls
- * the C library per element, ≈ 10× slower; absolute error below 3e-7);
+ * the C library per element; absolute error below 3e-7);
  * `LeakyRelu` as the backend's XNNPACK `Prelu`; `Mean` over leading axes like `Sum`. And it adds `UnsortedSegmentSum` (tfjs#8082),
  * the gradient of `gather`, so that `tf.layers.embedding` trains on wasm. Results match the cpu
  * backend (to float tolerance for the convolutions and matmuls, exactly for
@@ -165,19 +166,4 @@ export function registerWasmKernels(options: WasmKitOptions = {}): boolean {
   }
   installed = true;
   return true;
-}
-
-/**
- * Why the kit cannot be installed (the warning to print), or `null` when it can:
- * tfjs-core must be the tested 4.22.x and the wasm backend must be loaded.
- * @hidden
- */
-export function wasmKitProblem(versionCore: string, wasmLoaded: boolean): string | null {
-  if (!TESTED_CORE.test(versionCore)) {
-    return `tfjs-generative/wasm: registerWasmKernels: expected @tensorflow/tfjs-core 4.22.x, found ${versionCore}; the wasm backend is left as it is.`;
-  }
-  if (!wasmLoaded) {
-    return "tfjs-generative/wasm: registerWasmKernels: the wasm backend is not loaded; import '@tensorflow/tfjs-backend-wasm' first. Nothing was registered.";
-  }
-  return null;
 }

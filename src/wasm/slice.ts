@@ -6,7 +6,7 @@
 //
 // Legend: r rank; dimension k is the last one the slice does not take whole.
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmKernel, type WasmBackendLike } from './_wasmBackend.js';
+import { wasmKernel, type KernelArgs, type WasmBackendLike } from './_wasmBackend.js';
 
 type NumericArray = Float32Array | Int32Array | Uint8Array;
 
@@ -17,7 +17,7 @@ const SHORT_RUN = 128;
  * `x[begin₀ : begin₀+size₀, …]`, as TensorFlow.js's Slice.
  * @hidden
  */
-export function slice(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }): tf.TensorInfo {
+export function slice(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const { x } = args.inputs as { x: tf.TensorInfo };
   const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };

@@ -1,15 +1,16 @@
 // SplitV for the wasm backend. Its own kernel calls the backend's Slice once per
 // piece, and that Slice reads the whole input out of the heap each time (see
-// ./slice.ts): splitting [16,384, 320] activations in two took 13 ms. This one
-// cuts each piece with the kit's Slice, which copies only the piece.
+// ./slice.ts), so a split costs the pieces times the whole input. This one cuts
+// each piece with the kit's Slice, which copies only the piece.
 import * as tf from '@tensorflow/tfjs-core';
+import type { KernelArgs } from './_wasmBackend.js';
 import { slice } from './slice.js';
 
 /**
  * `x` cut along `axis` into pieces of the given sizes (or that many equal pieces).
  * @hidden
  */
-export function splitV(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }): tf.TensorInfo[] {
+export function splitV(args: KernelArgs): tf.TensorInfo[] {
   const { x } = args.inputs as { x: tf.TensorInfo };
   const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number | number[] };
   const at = tf.util.parseAxisParam(axis, x.shape)[0]!;

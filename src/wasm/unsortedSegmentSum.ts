@@ -3,14 +3,14 @@
 //
 // Legend: N rows of x, S segments, C the size of one row.
 import type * as tf from '@tensorflow/tfjs-core';
-import type { WasmBackendLike } from './_wasmBackend.js';
+import type { KernelArgs, WasmBackendLike } from './_wasmBackend.js';
 
 /**
  * out[s] = Σ_{n : ids[n] = s} x[n], for `ids` `[N]` and `x` `[N, …]`; rows
  * whose id is outside `[0, S)` are dropped, as TensorFlow does.
  * @hidden
  */
-export function unsortedSegmentSum(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }): tf.TensorInfo {
+export function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
   const { numSegments } = args.attrs as unknown as { numSegments: number };
