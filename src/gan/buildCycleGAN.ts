@@ -46,7 +46,7 @@ export interface CycleGANConfig {
 
 /**
  * The four models returned by {@link buildCycleGAN}. Pass them to
- * {@link trainCycleGAN} as they are (`trainCycleGAN({ ...cycleGAN, dataA, dataB })`).
+ * {@link "tfjs-generative/training"!trainCycleGAN | trainCycleGAN} as they are (`trainCycleGAN({ ...cycleGAN, dataA, dataB })`).
  *
  * @category GAN
  */

@@ -107,7 +107,7 @@ function startSizeOf(imageSize: number): number {
  * (see {@link NoiseInjection}), so an image is a function of its latent.
  *
  * The whole config is validated before any variable is created. Loading a
- * saved generator needs `registerLayers()` (which {@link loadModel} calls) to
+ * saved generator needs `registerLayers()` (which {@link "tfjs-generative/io"!loadModel | loadModel} calls) to
  * know `ModulatedConv2D`, `NoiseInjection`, `PixelNormalization` and
  * `ConstantInput`.
  *

@@ -16,7 +16,7 @@ import { checkNonNegativeInt, checkPositiveInt, checkShape } from '../_internal/
 export interface SampleGANOptions {
   /** Seed of the latent draw: the same seed gives the same samples. Defaults to unseeded. */
   seed?: number;
-  /** Latents `[N, Z]` to decode instead of drawing them (for example from {@link interpolateLatents}); `count` must equal N. */
+  /** Latents `[N, Z]` to decode instead of drawing them (for example from {@link "tfjs-generative/sampling"!interpolateLatents | interpolateLatents}); `count` must equal N. */
   latents?: tf.Tensor2D;
   /** Examples per forward pass, to bound memory. Defaults to `64`. */
   batchSize?: number;

@@ -17,21 +17,21 @@ import { vaePairs } from '../vae/vaeLayout.js';
  * {@link exportWeights} writes:
  * - `'gpt2'`: Hugging Face's `GPT2LMHeadModel` (`h.{i}.attn.c_attn.weight` …,
  *   `Conv1D` weights `[in, out]`; optionally under `transformer.` with a tied
- *   `lm_head.weight`), for a {@link buildTransformerLM} model with
+ *   `lm_head.weight`), for a {@link "tfjs-generative/attention"!buildTransformerLM | buildTransformerLM} model with
  *   `activation: 'geluTanh'` and tied embeddings.
  * - `'nanogpt'`: nanoGPT's `GPT` state dict (`transformer.h.{i}.attn.c_attn.weight` …,
  *   `nn.Linear` weights `[out, in]`, a tied `lm_head.weight`; `_orig_mod.` and
- *   `module.` prefixes stripped on import), for a {@link buildTransformerLM}
+ *   `module.` prefixes stripped on import), for a {@link "tfjs-generative/attention"!buildTransformerLM | buildTransformerLM}
  *   model with the default exact `'gelu'` and tied embeddings.
  * - `'dcgan'`: pytorch/examples' DCGAN `netG` / `netD` state dicts
  *   (`main.{i}.weight`, batch norms' `running_mean` / `running_var`), for an
- *   unconditional {@link buildDCGAN} generator or (batch-norm) discriminator.
+ *   unconditional {@link "tfjs-generative/gan"!buildDCGAN | buildDCGAN} generator or (batch-norm) discriminator.
  *   netD ends in a sigmoid; the discriminator here returns its logit. PyTorch
  *   updates `running_var` with the unbiased batch variance, tfjs-layers with the
  *   biased one (ratio n/(n−1)): a loaded model is exact, one trained further in
  *   either framework drifts slightly apart in eval mode.
  * - `'vae'`: pytorch/examples' VAE (`fc1`, `fc21`, `fc22`, `fc3`, `fc4`), for
- *   the `vae` model of a {@link buildVAE} result with one hidden layer
+ *   the `vae` model of a {@link "tfjs-generative/vae"!buildVAE | buildVAE} result with one hidden layer
  *   (`hiddenUnits: [400]`, `latentDim: 20` for the example's sizes). The
  *   example's decoder ends in a sigmoid; the decoder here returns logits.
  *

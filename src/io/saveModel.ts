@@ -22,7 +22,7 @@ import { modelHandler } from './_modelLocation.js';
  * Weights are stored as their float32 bytes, so a round trip through
  * {@link loadModel} is bit-exact.
  *
- * @param model - Any `tf.LayersModel` (e.g. a generator from {@link buildDCGAN}).
+ * @param model - Any `tf.LayersModel` (e.g. a generator from {@link "tfjs-generative/gan"!buildDCGAN | buildDCGAN}).
  * @param destination - A folder path, a URL from the table, or a `tf.io.IOHandler`.
  *   A folder is created if missing.
  * @returns What tfjs reports of the save (sizes, date).

@@ -10,7 +10,7 @@ import { checkSameShape } from './_checkSameShape.js';
  *
  * The paper's `‖·‖₁` is summed per image; like the authors' code
  * (`nn.L1Loss`), this is its mean over pixels and batch, so the weight λ = 10
- * does not depend on the image size. {@link trainCycleGAN} multiplies it by
+ * does not depend on the image size. {@link "tfjs-generative/training"!trainCycleGAN | trainCycleGAN} multiplies it by
  * `cycleWeight`.
  *
  * @param real - Images `[B, …]`.

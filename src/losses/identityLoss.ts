@@ -10,7 +10,7 @@ import { checkSameShape } from './_checkSameShape.js';
  * `mean |y − G(y)|` over every element. It keeps colours (tints) from drifting.
  *
  * Like {@link cycleConsistencyLoss}, a mean over pixels and batch (the
- * authors' `nn.L1Loss`). {@link trainCycleGAN} multiplies it by
+ * authors' `nn.L1Loss`). {@link "tfjs-generative/training"!trainCycleGAN | trainCycleGAN} multiplies it by
  * `identityWeight` (by default half the cycle weight, as in the paper).
  *
  * @param real - Images of the generator's target domain, `[B, …]`.

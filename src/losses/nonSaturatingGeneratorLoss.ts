@@ -9,7 +9,7 @@ import { stableSoftplus } from './_softplus.js';
  *
  * Goodfellow et al. recommend it over the minimax form because its gradient is
  * strong early in training, when the discriminator rejects generated samples
- * confidently. It is the default of {@link trainGAN}.
+ * confidently. It is the default of {@link "tfjs-generative/training"!trainGAN | trainGAN}.
  *
  * @param fakeLogits - Discriminator logits on generated examples, `[B, …]`.
  * @returns The scalar loss (mean over all elements).

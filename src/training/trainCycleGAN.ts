@@ -76,7 +76,7 @@ export interface CycleGANHistory {
 }
 
 /**
- * The four models {@link trainCycleGAN} trains: those {@link buildCycleGAN}
+ * The four models {@link trainCycleGAN} trains: those {@link "tfjs-generative/gan"!buildCycleGAN | buildCycleGAN}
  * returns (other fields of that object, such as `dispose`, are ignored), or
  * any with the same contract.
  *
@@ -235,7 +235,7 @@ const LEGACY_KEYS = [...MODELS, 'dataA', 'dataB', ...KEYS] as const;
  * `tf.memory().numTensors` is the same after the call as before, also when
  * the call throws.
  *
- * @param cycleGAN - The four models, e.g. the result of {@link buildCycleGAN}; see {@link CycleGANModels}.
+ * @param cycleGAN - The four models, e.g. the result of {@link "tfjs-generative/gan"!buildCycleGAN | buildCycleGAN}; see {@link CycleGANModels}.
  * @param data - The images of both domains, `{ a, b }`; see {@link CycleGANData}.
  * @param options - Weights, schedule, optimizers, callbacks; see {@link TrainCycleGANOptions}.
  * @returns Steps and epochs done, why training stopped (`'completed'`,

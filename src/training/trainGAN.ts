@@ -67,7 +67,7 @@ export interface GANEpochInfo {
 }
 
 /**
- * The two models {@link trainGAN} trains, such as those {@link buildDCGAN}
+ * The two models {@link trainGAN} trains, such as those {@link "tfjs-generative/gan"!buildDCGAN | buildDCGAN}
  * returns (other fields of that object are ignored).
  *
  * @category Training
@@ -196,7 +196,7 @@ const LEGACY_KEYS = ['generator', 'discriminator', 'data', ...KEYS] as const;
  * a callback that throws) leaves it as it found it; optimizers made here are
  * disposed either way.
  *
- * @param models - The generator and the discriminator, e.g. the result of {@link buildDCGAN}; see {@link GANModels}.
+ * @param models - The generator and the discriminator, e.g. the result of {@link "tfjs-generative/gan"!buildDCGAN | buildDCGAN}; see {@link GANModels}.
  * @param data - Real examples, in the discriminator's input shape and range (e.g. [-1, 1] for a tanh generator). See {@link TrainingData}.
  * @param options - Loss, schedule, optimizers, callbacks; see {@link TrainGANOptions}.
  * @returns Steps and epochs done, why training stopped (`'completed'`,

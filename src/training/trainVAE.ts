@@ -171,7 +171,7 @@ const KEYS = [
  * (Kingma & Welling 2013), with one `z` per example drawn by
  * reparameterization.
  *
- * `vae` is the object {@link buildVAE} or {@link buildConvVAE} returns, or any
+ * `vae` is the object {@link "tfjs-generative/vae"!buildVAE | buildVAE} or {@link "tfjs-generative/vae"!buildConvVAE | buildConvVAE} returns, or any
  * `{ encoder, decoder }` pair (see {@link VAEModels}): the loss needs the
  * encoder's `mean` and `logVar`, which the end-to-end `vae` model hides, so
  * the encoder and decoder are trained directly (the `vae` model shares their

@@ -47,7 +47,7 @@ const ACTIVATIONS = ['relu', 'tanh', 'elu', 'selu', 'sigmoid', 'softplus'] as co
  * reshaped to `inputShape`: logits for the Bernoulli likelihood, means for
  * the Gaussian one. Weights are Glorot-uniform, biases zero.
  *
- * Train it with {@link trainVAE}; evaluate with {@link importanceWeightedBound}.
+ * Train it with {@link "tfjs-generative/training"!trainVAE | trainVAE}; evaluate with {@link importanceWeightedBound}.
  * The whole config is validated before any variable is created.
  *
  * @param config - Shapes, sizes and likelihood; see {@link VAEConfig}.

@@ -6,7 +6,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { VAELikelihood } from '../losses/elbo.js';
 
 /**
- * What {@link trainVAE}, {@link importanceWeightedBound} and the latent tools
+ * What {@link "tfjs-generative/training"!trainVAE | trainVAE}, {@link importanceWeightedBound} and the latent tools
  * need from a VAE: its encoder and decoder, and how to read the decoder's
  * output. A {@link VAE} from {@link buildVAE} or {@link buildConvVAE} is one;
  * your own pair of models is another.
@@ -32,7 +32,7 @@ export interface VAEModels {
   likelihood?: VAELikelihood;
   /** Variance `σ²` of the Gaussian likelihood. Defaults to `1`. */
   variance?: number;
-  /** Weight of the KL term in training (β-VAE); {@link trainVAE}'s `beta` overrides it. Defaults to `1`. */
+  /** Weight of the KL term in training (β-VAE); {@link "tfjs-generative/training"!trainVAE | trainVAE}'s `beta` overrides it. Defaults to `1`. */
   beta?: number;
 }
 
@@ -42,7 +42,7 @@ export interface VAEModels {
  * evaluate them.
  *
  * The three models share their layers: training the encoder and decoder (as
- * {@link trainVAE} does) trains `vae`. `vae` maps `x` (and one-hot labels)
+ * {@link "tfjs-generative/training"!trainVAE | trainVAE} does) trains `vae`. `vae` maps `x` (and one-hot labels)
  * through the encoder, a {@link GaussianSample} layer and the decoder to a
  * reconstruction (logits or means); use it to reconstruct, or to save the
  * whole model. It does not expose `mean` and `logVar`, which the loss needs,
