@@ -54,3 +54,32 @@ export function withDispose<T extends object>(result: T, ...models: tfl.LayersMo
     dispose(): void;
   };
 }
+
+/**
+ * Makes `model.dispose()` free the layers that the model applies more than
+ * once (a language model's token table, used for the input and, tied, for the
+ * output). tfjs-layers counts each application as a reference, and the
+ * model's `dispose()` releases one, so such a layer's weights would outlive
+ * the model. Only for models whose layers no other model shares (a builder's
+ * fresh model, a model just loaded).
+ *
+ * @returns `model`, whose `dispose()` now releases every application.
+ * @hidden
+ */
+export function disposeRepeatedLayersWithModel(model: tfl.LayersModel): tfl.LayersModel {
+  const repeated = model.layers.filter((layer) => layer.inboundNodes.length > 1);
+  if (repeated.length === 0) return model;
+  const dispose = model.dispose.bind(model);
+  model.dispose = () => {
+    const result = dispose();
+    if (result.refCountAfterDispose === 0) {
+      for (const layer of repeated) {
+        for (let extra = layer.inboundNodes.length - 1; extra > 0; extra--) {
+          result.numDisposedVariables += layer.dispose().numDisposedVariables;
+        }
+      }
+    }
+    return result;
+  };
+  return model;
+}

@@ -25,6 +25,21 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const tiny = { vocabSize: 11, contextLength: 12, modelDim: 16, numHeads: 2, numLayers: 2, seed: 3 };
 
+describe('buildTransformerLM disposal', () => {
+  it.each([true, false])('dispose() frees every weight, the tied table included (tieEmbeddings %s), also after save and load', async (tieEmbeddings) => {
+    const before = tf.memory().numTensors;
+    const lm = buildTransformerLM({ vocabSize: 12, contextLength: 8, modelDim: 8, numHeads: 2, numLayers: 1, tieEmbeddings, seed: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'lm-dispose-'));
+    await saveModel(lm, dir);
+    lm.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const loaded = await loadModel(dir);
+    loaded.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe.each(BACKENDS)('transformer on %s', (backend) => {
   useBackend(backend);
 

@@ -9,6 +9,7 @@ import { checkConfigObject, checkKnownKeys, optional } from '../_internal/config
 import { ValueError } from '../_internal/errors.js';
 import { checkBoolean, checkOneOf, checkOptionalSeed, checkPositiveInt, checkPositiveNumber, checkRate01 } from '../_internal/validate.js';
 import { gpt2NormalInitializer, layerSeeds } from '../_internal/initializers.js';
+import { disposeRepeatedLayersWithModel } from '../_internal/models.js';
 import { layerNorm } from '../layers/LayerNorm.js';
 import { positionEmbedding } from './PositionEmbedding.js';
 import { tokenEmbedding } from '../layers/TokenEmbedding.js';
@@ -137,7 +138,8 @@ export function buildTransformerLM(config: TransformerLMConfig): tfl.LayersModel
   const logits = tieEmbeddings
     ? (embedding.apply(x) as tfl.SymbolicTensor) // [B, T, V]
     : (tfl.layers.dense({ units: vocabSize, name: LM_LAYER_NAMES.head, kernelInitializer: gpt2NormalInitializer(layerSeed(3)) }).apply(x) as tfl.SymbolicTensor);
-  return tfl.model({ inputs: ids, outputs: logits, name: 'transformer_lm' });
+  // A tied table is applied twice; its model's dispose() must release both.
+  return disposeRepeatedLayersWithModel(tfl.model({ inputs: ids, outputs: logits, name: 'transformer_lm' }));
 }
 
 /** GPT-2: residual projections (attention output, MLP output) start at N(0, 0.02/√(2L)). */

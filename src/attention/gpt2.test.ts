@@ -38,6 +38,7 @@ describe.each(BACKENDS)('loadGPT2 on %s', (backend) => {
     ['the original layout (with the mask buffers)', original],
     ['newer saves (transformer. prefix, tied lm_head.weight)', newer],
   ])('reads %s: logits within 1e-4 of PyTorch and 20 greedy tokens identical, cached and uncached', async (_, bytes) => {
+    const before = tf.memory().numTensors;
     const model = loadGPT2(bytes, { numHeads: HEADS });
     expect(maxAbsDiff(model)).toBeLessThan(1e-4);
     for (const useCache of [true, false]) {
@@ -45,6 +46,7 @@ describe.each(BACKENDS)('loadGPT2 on %s', (backend) => {
       expect(tokens, `useCache ${useCache}`).toEqual(expected.greedy);
     }
     model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 

@@ -4,6 +4,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { invalidField } from '../_internal/errors.js';
 import { modelHandler } from './_modelLocation.js';
+import { disposeRepeatedLayersWithModel } from '../_internal/models.js';
 import { registerLayers } from './registerLayers.js';
 
 /**
@@ -46,5 +47,6 @@ export async function loadModel(source: string | tf.io.IOHandler, options: tf.io
   }
   const handler = modelHandler('loadModel', 'source', source, 'load', options);
   registerLayers();
-  return tfl.loadLayersModel(handler, options);
+  // A loaded language model with a tied embedding applies that layer twice.
+  return disposeRepeatedLayersWithModel(await tfl.loadLayersModel(handler, options));
 }
