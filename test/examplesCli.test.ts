@@ -44,6 +44,7 @@ const OPTIONS: Record<string, string[]> = {
   'cyclegan-mnist.ts': [
     'backend', 'task', 'steps', 'batch-size', 'filters', 'residual-blocks', 'lr', 'identity-weight', 'test-size', 'out', 'seed',
   ],
+  'gpt2.ts': ['weights', 'prompt', 'tokens', 'temperature', 'top-k', 'top-p', 'heads', 'seed', 'backend'],
   'stylegan-mnist.ts': [
     'backend', 'steps', 'batch-size', 'filters', 'discriminator-filters', 'latent-dim', 'mapping-layers', 'crossover', 'lr',
     'sample-every', 'eval-samples', 'mix-size', 'classifier', 'out', 'seed',
