@@ -90,10 +90,11 @@ async function dcganRunner(): Promise<Runner> {
   const data = tf.randomUniform([64 * 8, 28, 28, 1], -1, 1, 'float32', 3);
   const generatorOptimizer = tf.train.adam(2e-4, 0.5);
   const discriminatorOptimizer = tf.train.adam(2e-4, 0.5);
-  const common = { generator, discriminator, data, batchSize: 64, generatorOptimizer, discriminatorOptimizer };
+  const models = { generator, discriminator };
+  const common = { batchSize: 64, generatorOptimizer, discriminatorOptimizer };
   let seed = 1;
   return {
-    run: async (steps) => void (await trainGAN({ ...common, steps, seed: seed++ })),
+    run: async (steps) => void (await trainGAN(models, data, { ...common, steps, seed: seed++ })),
     dispose: () => {
       data.dispose();
       generatorOptimizer.dispose();
@@ -209,7 +210,7 @@ async function waveNetRunner(window: number): Promise<Runner> {
   const optimizer = tf.train.adam(1e-3);
   let seed = 1;
   return {
-    run: async (steps) => void (await trainWaveNet(net, audio, { steps, batchSize: 4, windowLength: window, optimizer, seed: seed++ })),
+    run: async (steps) => void (await trainWaveNet(net, audio, { steps, batchSize: 4, contextLength: window, optimizer, seed: seed++ })),
     dispose: () => {
       optimizer.dispose();
       net.dispose();

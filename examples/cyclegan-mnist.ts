@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   };
   const generatorOptimizer = tf.train.adam(lr, 0.5, 0.999);
   const discriminatorOptimizer = tf.train.adam(lr, 0.5, 0.999);
-  const result = await trainCycleGAN({ ...cycleGAN, dataA, dataB, batchSize, steps, seed, identityWeight, generatorOptimizer, discriminatorOptimizer, onStep });
+  const result = await trainCycleGAN(cycleGAN, { a: dataA, b: dataB }, { batchSize, steps, seed, identityWeight, generatorOptimizer, discriminatorOptimizer, onStep });
   if (tty) process.stdout.write('\n');
   const seconds = (performance.now() - t0) / 1000;
   log(`trained ${result.steps} steps in ${seconds.toFixed(1)} s (${(result.steps / seconds).toFixed(2)} steps/s)`);

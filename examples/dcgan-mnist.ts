@@ -139,10 +139,7 @@ async function main(): Promise<void> {
       samples.dispose();
     }
   };
-  const result = await trainGAN({
-    generator,
-    discriminator,
-    data: mnist.train.images,
+  const result = await trainGAN({ generator, discriminator }, mnist.train.images, {
     ...(conditional ? { labels: mnist.train.labels } : {}),
     batchSize,
     steps,

@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   // Adam(lr, 0.5, 0.99) for both: DCGAN's β1 with StyleGAN2's β2, and a larger step than DCGAN's 2e-4.
   const generatorOptimizer = tf.train.adam(lr, 0.5, 0.99);
   const discriminatorOptimizer = tf.train.adam(lr, 0.5, 0.99);
-  const result = await trainGAN({ generator, discriminator, data: mnist.train.images, batchSize, steps, seed, onStep, generatorOptimizer, discriminatorOptimizer });
+  const result = await trainGAN({ generator, discriminator }, mnist.train.images, { batchSize, steps, seed, onStep, generatorOptimizer, discriminatorOptimizer });
   const seconds = (performance.now() - t0) / 1000;
   log(`trained ${result.steps} steps in ${seconds.toFixed(1)} s (${(result.steps / seconds).toFixed(2)} steps/s)`);
 

@@ -152,7 +152,7 @@ async function main(): Promise<void> {
   const { history } = await trainWaveNet(model, audio, {
     steps,
     batchSize: args['batch-size'],
-    windowLength: args.window,
+    contextLength: args.window,
     seed,
     optimizer: tf.train.adam(2e-3),
     onStep: ({ step, loss }) => {

@@ -46,7 +46,7 @@ export interface CycleGANConfig {
 
 /**
  * The four models returned by {@link buildCycleGAN}. Pass them to
- * {@link "tfjs-generative/training"!trainCycleGAN | trainCycleGAN} as they are (`trainCycleGAN({ ...cycleGAN, dataA, dataB })`).
+ * {@link "tfjs-generative/training"!trainCycleGAN | trainCycleGAN} as they are: `trainCycleGAN(cycleGAN, { a, b }, options)`.
  *
  * @category GAN
  */
@@ -61,7 +61,8 @@ export interface CycleGAN {
   discriminatorB: tfl.LayersModel;
   /**
    * Frees the weights of the four models; later calls do nothing. Not
-   * enumerable, so `{ ...cycleGAN, dataA, dataB }` copies the four models only.
+   * enumerable, so the deprecated `trainCycleGAN({ ...cycleGAN, dataA, dataB })` still
+   * receives the four models only.
    */
   dispose(): void;
 }
