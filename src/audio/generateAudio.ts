@@ -57,7 +57,7 @@ export interface GenerateAudioResult {
   /** The generated classes `0 … Q-1`. */
   classes: Int32Array;
   /** The same decoded with μ-law (μ = Q - 1) to a waveform in [-1, 1]. */
-  samples: Float32Array;
+  samples: Float32Array<ArrayBuffer>;
   /** Why generation stopped: `'completed'`, or `'aborted'` when the signal stopped it early. */
   stopReason: Extract<StopReason, 'completed' | 'aborted'>;
 }

@@ -23,3 +23,4 @@ export { muLawDecode, muLawEncode, type MuLawOptions } from './muLawEncode.js';
 export { dequantize, quantize, type QuantizeOptions } from './quantize.js';
 export { WaveNetBlock, waveNetBlock, type WaveNetBlockArgs } from './WaveNetBlock.js';
 export { NonFiniteLossError, NotImplementedError, ValueError } from '../errors.js';
+export type { StopReason } from '../training/types.js';

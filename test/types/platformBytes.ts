@@ -2,7 +2,7 @@
 // the bytes the library returns fit the platform's byte APIs under TypeScript ≥ 5.7,
 // where `Uint8Array` is generic over its buffer and a `Uint8Array<ArrayBufferLike>`
 // (what a bare `Uint8Array` return type means) is not a `BlobPart`.
-import { decodeWav, encodeWav } from 'tfjs-generative/audio';
+import { decodeWav, encodeWav, type GenerateAudioResult } from 'tfjs-generative/audio';
 import { encodePNG, imageGrid } from 'tfjs-generative/io';
 
 declare const audioContext: AudioContext;
@@ -27,6 +27,9 @@ export function bytesFitThePlatform(): Blob[] {
   const decoded = decodeWav(wav);
   const buffer = audioContext.createBuffer(1, decoded.samples.length, decoded.sampleRate);
   buffer.copyToChannel(decoded.samples, 0);
+  // So does generated audio (streamed into a page as it is made).
+  const generated: GenerateAudioResult = { classes: new Int32Array(0), samples: new Float32Array(0), stopReason: 'completed' };
+  buffer.copyToChannel(generated.samples, 0);
 
   // The check can fail: bytes over a possibly shared buffer are exactly what Blob refuses.
   const shared: Uint8Array<ArrayBufferLike> = new Uint8Array(new SharedArrayBuffer(4));
