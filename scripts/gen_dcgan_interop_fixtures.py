@@ -8,10 +8,11 @@ running batch-norm statistics are random so that inference exercises them.
 """
 import json
 import os
-import struct
 
 import torch
 import torch.nn as nn
+
+from safetensors_writer import write_safetensors
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'dcgan')
 NZ, NGF, NDF, NC = 16, 8, 8, 3
@@ -46,26 +47,6 @@ class Wrap(nn.Module):
         return self.main(x)
 
 
-def write_safetensors(path, state):
-    dtypes = {torch.float32: ('F32', '<f4', 4), torch.int64: ('I64', '<i8', 8)}
-    names = sorted(state, key=lambda n: (-dtypes[state[n].dtype][2], n))
-    header, blobs, offset = {'__metadata__': {'format': 'pt'}}, [], 0
-    for n in names:
-        t = state[n].contiguous()
-        code, np_type, _ = dtypes[t.dtype]
-        b = t.numpy().astype(np_type).tobytes()
-        header[n] = {'dtype': code, 'shape': list(t.shape), 'data_offsets': [offset, offset + len(b)]}
-        blobs.append(b)
-        offset += len(b)
-    text = json.dumps(header, separators=(',', ':')).encode()
-    text += b' ' * ((8 - len(text) % 8) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(text)))
-        f.write(text)
-        for b in blobs:
-            f.write(b)
-
-
 def randomize(model):
     with torch.no_grad():
         for m in model.modules():
@@ -92,11 +73,11 @@ def main():
     with torch.no_grad():
         fake = g(z.view(2, NZ, 1, 1))            # [B, C, 64, 64]
         prob = d(image).view(-1)                 # [B]
-    write_safetensors(os.path.join(OUT, 'netG.safetensors'), g.state_dict())
-    write_safetensors(os.path.join(OUT, 'netD.safetensors'), d.state_dict())
+    write_safetensors(os.path.join(OUT, 'netG.safetensors'), g.state_dict(), {'format': 'pt'})
+    write_safetensors(os.path.join(OUT, 'netD.safetensors'), d.state_dict(), {'format': 'pt'})
     # Inputs and PyTorch's outputs; images NHWC, as tfjs holds them.
     write_safetensors(os.path.join(OUT, 'io.safetensors'), {
-        'z': z, 'image': image.permute(0, 2, 3, 1).contiguous(), 'fake': fake.permute(0, 2, 3, 1).contiguous(), 'prob': prob})
+        'z': z, 'image': image.permute(0, 2, 3, 1).contiguous(), 'fake': fake.permute(0, 2, 3, 1).contiguous(), 'prob': prob}, {'format': 'pt'})
     with open(os.path.join(OUT, 'expected.json'), 'w') as f:
         json.dump({
             'config': {'imageSize': 64, 'channels': NC, 'latentDim': NZ, 'generatorFilters': NGF, 'discriminatorFilters': NDF},

@@ -16,9 +16,10 @@ import json
 import re
 import math
 import os
-import struct
 
 import torch
+
+from safetensors_writer import write_safetensors
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'gpt2')
 VOCAB, POSITIONS, WIDTH, HEADS, LAYERS = 96, 32, 48, 3, 2
@@ -52,26 +53,6 @@ def forward(p, ids, prefix='', gelu=gelu_new):
         x = x + m @ g(f'h.{i}.mlp.c_proj.weight') + g(f'h.{i}.mlp.c_proj.bias')
     x = layer_norm(x, g('ln_f.weight'), g('ln_f.bias'))
     return x @ g('wte.weight').T
-
-
-def write_safetensors(path, tensors, metadata):
-    """From the format's specification: header padded to 8 bytes, tensors by element size then name."""
-    size = {torch.float32: 4, torch.bool: 1}
-    names = sorted(tensors, key=lambda n: (-size[tensors[n].dtype], n))
-    header, blobs, offset = {'__metadata__': metadata}, [], 0
-    for n in names:
-        t = tensors[n].contiguous()
-        b = t.numpy().astype('<f4' if t.dtype == torch.float32 else 'u1').tobytes()
-        header[n] = {'dtype': 'F32' if t.dtype == torch.float32 else 'BOOL', 'shape': list(t.shape), 'data_offsets': [offset, offset + len(b)]}
-        blobs.append(b)
-        offset += len(b)
-    text = json.dumps(header, separators=(',', ':')).encode()
-    text += b' ' * ((8 - len(text) % 8) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(text)))
-        f.write(text)
-        for b in blobs:
-            f.write(b)
 
 
 def main():

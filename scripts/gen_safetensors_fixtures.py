@@ -1,10 +1,7 @@
 """Writes the safetensors fixtures of src/io/safetensors.test.ts.
 
-The files are written here from the format's specification
-(https://huggingface.co/docs/safetensors), independently of the library's
-writer: an 8-byte little-endian header length, a JSON header padded with spaces
-to a multiple of 8 bytes, tensors ordered by element size then name (as the
-reference implementation orders them), little-endian data. PyTorch makes the
+The files are written by scripts/safetensors_writer.py, from the format's
+specification and independently of the library's writer. PyTorch makes the
 float16 / bfloat16 bits and the expected float32 values.
 
     /usr/bin/python3 scripts/gen_safetensors_fixtures.py
@@ -12,45 +9,17 @@ float16 / bfloat16 bits and the expected float32 values.
 import json
 import math
 import os
-import struct
 
 import torch
 
+from safetensors_writer import write_safetensors
+
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'safetensors')
-SIZES = {'F64': 8, 'I64': 8, 'F32': 4, 'I32': 4, 'F16': 2, 'BF16': 2, 'I16': 2, 'U16': 2, 'I8': 1, 'U8': 1, 'BOOL': 1}
-TORCH = {'F64': torch.float64, 'I64': torch.int64, 'F32': torch.float32, 'I32': torch.int32, 'F16': torch.float16,
-         'BF16': torch.bfloat16, 'I16': torch.int16, 'I8': torch.int8, 'U8': torch.uint8, 'BOOL': torch.bool}
-
-
-def raw_bytes(t, dtype):
-    t = t.contiguous()
-    if dtype in ('F16', 'BF16'):
-        return t.view(torch.int16).numpy().astype('<i2').tobytes()
-    if dtype == 'U16':
-        return t.numpy().astype('<u2').tobytes()
-    if dtype == 'BOOL':
-        return t.numpy().astype('u1').tobytes()
-    return t.numpy().astype(t.numpy().dtype.newbyteorder('<')).tobytes()
 
 
 def write(name, tensors, metadata=None):
-    """tensors: list of (name, dtype, torch tensor)."""
-    items = sorted(tensors, key=lambda x: (-SIZES[x[1]], x[0]))
-    header, blobs, offset = {}, [], 0
-    if metadata is not None:
-        header['__metadata__'] = metadata
-    for tname, dtype, t in items:
-        b = raw_bytes(t, dtype)
-        header[tname] = {'dtype': dtype, 'shape': list(t.shape), 'data_offsets': [offset, offset + len(b)]}
-        blobs.append(b)
-        offset += len(b)
-    text = json.dumps(header, separators=(',', ':')).encode('utf-8')
-    text += b' ' * ((8 - len(text) % 8) % 8)
-    with open(os.path.join(OUT, name), 'wb') as f:
-        f.write(struct.pack('<Q', len(text)))
-        f.write(text)
-        for b in blobs:
-            f.write(b)
+    """tensors: list of (name, dtype code, torch tensor)."""
+    write_safetensors(os.path.join(OUT, name), {n: (code, t) for n, code, t in tensors}, metadata)
 
 
 def expected(t):

@@ -8,11 +8,12 @@ example's 784-400-20 (64-32-4) so the file stays small; the names are the same.
 """
 import json
 import os
-import struct
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from safetensors_writer import write_safetensors
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'vae-interop')
 
@@ -35,23 +36,6 @@ class VAE(nn.Module):
         return torch.sigmoid(self.fc4(h3))
 
 
-def write_safetensors(path, state):
-    names = sorted(state)
-    header, blobs, offset = {'__metadata__': {'format': 'pt'}}, [], 0
-    for n in names:
-        b = state[n].contiguous().numpy().astype('<f4').tobytes()
-        header[n] = {'dtype': 'F32', 'shape': list(state[n].shape), 'data_offsets': [offset, offset + len(b)]}
-        blobs.append(b)
-        offset += len(b)
-    text = json.dumps(header, separators=(',', ':')).encode()
-    text += b' ' * ((8 - len(text) % 8) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(text)))
-        f.write(text)
-        for b in blobs:
-            f.write(b)
-
-
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(11)
@@ -61,8 +45,8 @@ def main():
     with torch.no_grad():
         mu, logvar = model.encode(x)
         probs = model.decode(z)
-    write_safetensors(os.path.join(OUT, 'vae.safetensors'), model.state_dict())
-    write_safetensors(os.path.join(OUT, 'io.safetensors'), {'x': x, 'z': z, 'mu': mu, 'logvar': logvar, 'probs': probs})
+    write_safetensors(os.path.join(OUT, 'vae.safetensors'), model.state_dict(), {'format': 'pt'})
+    write_safetensors(os.path.join(OUT, 'io.safetensors'), {'x': x, 'z': z, 'mu': mu, 'logvar': logvar, 'probs': probs}, {'format': 'pt'})
     with open(os.path.join(OUT, 'expected.json'), 'w') as f:
         json.dump({'config': {'inputShape': [64], 'hiddenUnits': [32], 'latentDim': 4}, 'keys': sorted(model.state_dict().keys())}, f)
         f.write('\n')
