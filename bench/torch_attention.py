@@ -4,7 +4,7 @@ backward (gradients to the input and all weights), batch 8, length 256,
 width 256, 4 heads: torch.nn.MultiheadAttention, as MultiHeadAttention in
 tfjs-generative/attention. Prints ms_per_step=…
 
-Run as REFERENCE.md says: /usr/bin/python3, OPENBLAS_NUM_THREADS=1, 2 torch threads.
+Run as bench/run.ts runs it (docs/performance.md says why): /usr/bin/python3, OPENBLAS_NUM_THREADS=1, 2 torch threads.
 """
 import sys
 import time

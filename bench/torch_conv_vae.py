@@ -5,7 +5,7 @@ buildConvVAE({ imageSize: 28, latentDim: 16 }) (3x3 stride-2 convolutions with
 32 and 64 filters, dense posterior; dense 7*7*64, transposed convolutions
 64, 32 (stride 2) and 1 (stride 1)), Bernoulli likelihood, Adam. Prints ms_per_step=...
 
-Run as REFERENCE.md says: /usr/bin/python3, OPENBLAS_NUM_THREADS=1, 2 torch threads.
+Run as bench/run.ts runs it (docs/performance.md says why): /usr/bin/python3, OPENBLAS_NUM_THREADS=1, 2 torch threads.
 """
 import time
 

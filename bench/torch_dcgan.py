@@ -3,7 +3,7 @@
 32 filters, the same architecture as buildDCGAN({ imageSize: 28, channels: 1,
 generatorFilters: 32, discriminatorFilters: 32 }). Prints ms_per_step=…
 
-Run as REFERENCE.md says: /usr/bin/python3, OPENBLAS_NUM_THREADS=1, 2 torch threads.
+Run as bench/run.ts runs it (docs/performance.md says why): /usr/bin/python3, OPENBLAS_NUM_THREADS=1, 2 torch threads.
 """
 import time
 

@@ -5,7 +5,7 @@ classes), batch 4 x 4,096 samples (or the window given as the argument), the sam
 with `generate`, cached generation in samples per second (per-layer queues, as
 Paine et al. 2016). Prints ms_per_step=... or samples_per_second=...
 
-Run as REFERENCE.md says: /usr/bin/python3, OPENBLAS_NUM_THREADS=1, 2 torch threads.
+Run as bench/run.ts runs it (docs/performance.md says why): /usr/bin/python3, OPENBLAS_NUM_THREADS=1, 2 torch threads.
 """
 import sys
 import time
