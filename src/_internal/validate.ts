@@ -121,3 +121,17 @@ export function checkNonNegativeNumber(fn: string, field: string, value: unknown
   }
   return value;
 }
+
+/**
+ * An optional abort signal: `undefined`, or an object with a boolean `aborted`
+ * and an `addEventListener` function (an `AbortSignal`, or a polyfill of one).
+ * @hidden
+ */
+export function checkSignal(fn: string, field: string, value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  const s = value as Partial<AbortSignal> | null;
+  if (s === null || typeof s !== 'object' || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function') {
+    throw invalidField(fn, field, 'an AbortSignal (from an AbortController)', value);
+  }
+  return value as AbortSignal;
+}

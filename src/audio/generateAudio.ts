@@ -118,6 +118,8 @@ export async function generateAudio(model: tfl.LayersModel, options: GenerateAud
   checkCallbacks(FN, options, ['onProgress']);
   const { onProgress, signal } = options;
   const rng = seedSource(checkOptionalSeed(FN, 'seed', options.seed));
+  // A signal aborted before the call generates nothing.
+  if (signal?.aborted === true) return { classes: new Int32Array(0), samples: new Float32Array(0), stopReason: 'aborted' };
   return hintingKernels(async () => {
     const next = method === 'fast' ? fastStepper(await waveNetArrays(parts, conditioning), prime[0]!) : naiveStepper(model, parts, conditioning, prime[0]!);
     for (const cls of prime.slice(1)) {
@@ -128,7 +130,11 @@ export async function generateAudio(model: tfl.LayersModel, options: GenerateAud
     let done = 0;
     let stopReason: GenerateAudioResult['stopReason'] = 'completed';
     for (; done < length; done++) {
-      classes[done] = drawFromLogits(await next.logits(), temperature, rng);
+      const drawn = drawFromLogits(await next.logits(), temperature, rng);
+      if (drawn < 0) {
+        throw new ValueError(`${FN}: the model's logits at sample ${done} ${drawn === -2 ? 'contain NaN' : 'are all -Infinity'}, so no sample can be drawn (a model whose weights became NaN or infinite?).`);
+      }
+      classes[done] = drawn;
       next.push(classes[done]!);
       if ((done + 1) % PROGRESS_EVERY === 0 || done + 1 === length) {
         if (onProgress !== undefined) await onProgress(done + 1, length);

@@ -26,8 +26,30 @@ export function resolveSampling(fn: string, options: { temperature?: unknown; to
   return { temperature, topK, topP };
 }
 
-/** The draw itself, without validation. @hidden */
-export function sampleRows(rows: tf.Tensor2D, { temperature, topK, topP }: ResolvedSampling, seed: number | undefined): tf.Tensor1D {
+/** The id of a row whose logits are all −∞: no token can be drawn. @hidden */
+export const NO_CANDIDATE = -1;
+/** The id of a row whose logits contain NaN. @hidden */
+export const NAN_LOGITS = -2;
+
+/**
+ * The draw itself, without validation. Defined for every row: a row holding
+ * +∞ draws uniformly among its +∞ tokens (the most likely ones); the logits
+ * are shifted by their row maximum before the temperature divides them, so a
+ * tiny temperature tends to the argmax instead of overflowing; a row with NaN
+ * gives {@link NAN_LOGITS} and a row of −∞ gives {@link NO_CANDIDATE}.
+ * @hidden
+ */
+export function sampleRows(rows: tf.Tensor2D, sampling: ResolvedSampling, seed: number | undefined): tf.Tensor1D {
+  const posInf = tf.equal(rows, Infinity);
+  const finite = tf.where(tf.any(posInf, 1, true), tf.where(posInf, tf.zerosLike(rows), tf.fill(rows.shape, -Infinity)), rows); // [B, V]
+  const ids = drawRows(tf.sub(finite, tf.max(finite, 1, true)) as tf.Tensor2D, sampling, seed); // max 0 per row
+  const empty = tf.all(tf.equal(finite, -Infinity), 1); // [B]
+  const nan = tf.any(tf.isNaN(rows), 1); // [B]
+  return tf.where(nan, tf.fill(ids.shape, NAN_LOGITS, 'int32'), tf.where(empty, tf.fill(ids.shape, NO_CANDIDATE, 'int32'), ids)) as tf.Tensor1D;
+}
+
+/** Temperature, top-k, top-p and the draw, on rows whose maximum is 0. */
+function drawRows(rows: tf.Tensor2D, { temperature, topK, topP }: ResolvedSampling, seed: number | undefined): tf.Tensor1D {
   const [b, v] = rows.shape;
   if (temperature === 0) return tf.cast(tf.argMax(rows, 1), 'int32') as tf.Tensor1D;
   const k = Math.min(topK ?? v, v);

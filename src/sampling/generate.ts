@@ -12,7 +12,7 @@ import { checkLayersModel, checkNonNegativeInt, checkOptionalSeed, checkPositive
 import { checkCallbacks } from '../training/checkCallbacks.js';
 import type { StopReason } from '../training/types.js';
 import { languageModelParts, languageModelStep, type KeyValueCache } from '../attention/languageModelParts.js';
-import { resolveSampling, sampleRows } from './_sampleRows.js';
+import { resolveSampling, sampleRows, NAN_LOGITS } from './_sampleRows.js';
 
 /**
  * Options of {@link generate}.
@@ -93,7 +93,9 @@ const KEYS = ['maxNewTokens', 'temperature', 'topK', 'topP', 'seed', 'stopTokens
  * @param options - Length, sampling, stop tokens, streaming; see {@link GenerateOptions}.
  * @returns The new tokens and why generation stopped (`'max-tokens'`, `'stop-token'` or `'aborted'`).
  * @throws {@link ValueError} for an empty or too long prompt, ids outside the
- *   vocabulary, or invalid options. On the stock wasm backend, a missing-kernel
+ *   vocabulary, or invalid options (a `signal` that is not an AbortSignal,
+ *   `stopTokens` that is not an array); when the model's logits at a step
+ *   contain NaN or are all `-Infinity` (naming the step). On the stock wasm backend, a missing-kernel
  *   error says to call `registerWasmKernels()`.
  *
  * @example
@@ -122,6 +124,9 @@ export async function generate(
   const { onToken, signal } = options;
   const vocabSize = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1];
   if (typeof vocabSize !== 'number') throw new ValueError(`${FN}: the model's output has no fixed vocabulary size (last dimension).`);
+  if (options.stopTokens !== undefined && !Array.isArray(options.stopTokens)) {
+    throw invalidField(FN, 'stopTokens', 'an array of token ids', options.stopTokens);
+  }
   const stopTokens = new Set<number>();
   for (const t of options.stopTokens ?? []) stopTokens.add(checkToken('stopTokens', t, vocabSize));
 
@@ -188,6 +193,12 @@ export async function generate(
         id = (await out.id.data())[0]!;
       } finally {
         out.id.dispose();
+      }
+      if (id < 0) {
+        throw new ValueError(
+          `${FN}: the model's logits at step ${i} ${id === NAN_LOGITS ? 'contain NaN' : 'are all -Infinity'}, so no token can be drawn` +
+            ' (a model whose weights became NaN or infinite, or a mask that hides every token).',
+        );
       }
       if (stopTokens.has(id)) {
         stopReason = 'stop-token';

@@ -35,6 +35,12 @@ const FN = 'sampleLogits';
  * renormalised softmax of what is left. `temperature: 0` returns the argmax.
  * Runs on the backend (no data read back), so it works on every backend.
  *
+ * Defined for every row: logits are shifted by their row maximum before the
+ * temperature divides them, so a tiny temperature tends to the argmax; a row
+ * holding `+Infinity` draws among its `+Infinity` tokens; a row containing NaN
+ * gives id `-2`, and a row of `-Infinity` only gives `-1` (no token can be
+ * drawn; {@link generate} turns both into an error naming the step).
+ *
  * @param logits - Unnormalised log-probabilities `[B, V]` (or `[V]`).
  * @param options - Temperature, top-k, top-p, seed; see {@link SampleLogitsOptions}.
  * @returns Token ids, int32 `[B]` (a scalar for `[V]` logits).

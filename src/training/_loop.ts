@@ -190,6 +190,11 @@ export interface EpochLoopResult {
   stopReason: StopReason;
 }
 
+/** Read through a function, so that TypeScript does not narrow `aborted` across the awaits of a loop. */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
 /**
  * The epoch/step driver every batch-based training loop shares: epochs or
  * steps, stop on abort after the current step, `'data-exhausted'` when a
@@ -203,6 +208,8 @@ export async function runEpochs<B>(
   signal: AbortSignal | undefined,
   hooks: EpochHooks<B>,
 ): Promise<EpochLoopResult> {
+  // A signal aborted before the call runs nothing.
+  if (isAborted(signal)) return { steps: 0, epochs: 0, stopReason: 'aborted' };
   let step = 0;
   let epochs = 0;
   let stopReason: StopReason = 'completed';
@@ -213,7 +220,7 @@ export async function runEpochs<B>(
       batches++;
       if (!(await hooks.batch(batch, step, epoch))) continue;
       step++;
-      if (signal?.aborted === true) {
+      if (isAborted(signal)) {
         stopReason = 'aborted';
         break outer;
       }
@@ -226,7 +233,7 @@ export async function runEpochs<B>(
     }
     epochs++;
     await hooks.epochEnd?.(epoch);
-    if (signal?.aborted === true) {
+    if (isAborted(signal)) {
       stopReason = 'aborted';
       break;
     }
