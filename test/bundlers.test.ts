@@ -75,7 +75,8 @@ const code = output.flatMap((o) => o.output).map((c) => c.code ?? '').join('\\n'
 console.log(JSON.stringify({ messages, code }));
 `,
     );
-    const stdout = execFileSync(process.execPath, [script], { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
+    // The app bundles gpt-tokenizer's GPT-2 vocabulary (megabytes): room for it on stdout.
+    const stdout = execFileSync(process.execPath, [script], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NODE_ENV: 'production' } });
     const { messages, code } = JSON.parse(stdout.trim().split('\n').pop()!) as { messages: string[]; code: string };
     expect(messages).toEqual([]);
     expect(code).toContain('function buildDCGAN');
