@@ -5,7 +5,8 @@ import { invalidField } from '../_internal/errors.js';
 import { checkLayersModel, checkOneOf } from '../_internal/validate.js';
 import { readPairs } from '../_internal/weightPairs.js';
 import { gpt2ModelShape, gpt2ToNanoGPT, readGPT2 } from '../attention/gpt2Layout.js';
-import { PAIR_LAYOUTS, WEIGHT_LAYOUTS, type WeightLayout } from './importWeights.js';
+import type { WeightLayout } from './importWeights.js';
+import { PAIR_LAYOUTS, WEIGHT_LAYOUTS } from './_weightLayouts.js';
 
 /**
  * Options of {@link exportWeights}.

@@ -9,8 +9,7 @@ import { invalidField, ValueError } from '../_internal/errors.js';
 import { assignPairs } from '../_internal/weightPairs.js';
 import { checkOneOf, checkLayersModel } from '../_internal/validate.js';
 import { assignGPT2, canonicalGPT2, checkGPT2Names, gpt2ModelShape, nanoGPTToGPT2 } from '../attention/gpt2Layout.js';
-import { dcganCounterNames, dcganPairs } from '../gan/dcganLayout.js';
-import { vaePairs } from '../vae/vaeLayout.js';
+import { PAIR_LAYOUTS, WEIGHT_LAYOUTS } from './_weightLayouts.js';
 
 /**
  * A PyTorch checkpoint layout that {@link importWeights} reads and
@@ -38,19 +37,6 @@ import { vaePairs } from '../vae/vaeLayout.js';
  * @category IO
  */
 export type WeightLayout = 'gpt2' | 'nanogpt' | 'dcgan' | 'vae';
-
-/** @hidden */
-export const WEIGHT_LAYOUTS: readonly WeightLayout[] = ['gpt2', 'nanogpt', 'dcgan', 'vae'];
-
-/**
- * The layouts that are one tensor per variable: their pairs, and the names a
- * checkpoint may carry that hold no weights here (read as nothing, written as 0).
- * @hidden
- */
-export const PAIR_LAYOUTS = {
-  dcgan: { pairs: dcganPairs, counters: dcganCounterNames },
-  vae: { pairs: vaePairs, counters: (): string[] => [] },
-} as const;
 
 /**
  * Options of {@link importWeights}.
