@@ -108,7 +108,11 @@ function readSamples(view: DataView, at: number, size: number, f: { format: 'pcm
     let acc = 0;
     for (let c = 0; c < f.channels; c++) {
       const p = at + i * f.blockAlign + c * bytes;
-      if (f.format === 'float') acc += view.getFloat32(p, true);
+      if (f.format === 'float') {
+        const v = view.getFloat32(p, true);
+        if (!Number.isFinite(v)) throw new ValueError(`${FN}: the float sample of frame ${i}, channel ${c} is ${v}; a WAV file's samples must be finite.`);
+        acc += v;
+      }
       else if (f.bitDepth === 16) acc += view.getInt16(p, true) / 32768;
       else if (f.bitDepth === 32) acc += view.getInt32(p, true) / 2147483648;
       else acc += (((view.getUint8(p + 2) << 24) | (view.getUint8(p + 1) << 16) | (view.getUint8(p) << 8)) >> 8) / 8388608; // 24-bit, sign-extended

@@ -19,13 +19,15 @@ const FN = 'encodeWav';
 
 /**
  * Writes a mono WAV file. Samples are clipped to [-1, 1]; 16-bit PCM stores
- * `round(x · 32767)`, 32-bit stores the float itself (format 3, with the
+ * `round(x · 32768)` clipped to [-32768, 32767] (the inverse of
+ * {@link decodeWav}'s `q / 32768`, so decoding and encoding a 16-bit file gives
+ * the same samples back), 32-bit stores the float itself (format 3, with the
  * `fact` chunk the format requires). Runs anywhere: it returns bytes in a
  * plain `ArrayBuffer` (`Uint8Array<ArrayBuffer>`), to write with
  * `fs.writeFileSync` in Node or to wrap in `new Blob([bytes], { type: 'audio/wav' })`
  * in a browser.
  *
- * @param samples - The waveform, values in [-1, 1].
+ * @param samples - The waveform, values in [-1, 1]; NaN and ±Infinity are errors.
  * @param options - Sample rate and bit depth; see {@link EncodeWavOptions}.
  * @returns The file's bytes, in an `ArrayBuffer` of their own.
  * @throws {@link ValueError} for a sample rate that is not a positive integer or an unsupported bit depth.
@@ -50,6 +52,14 @@ export function encodeWav(samples: Float32Array | readonly number[], options: En
   const float = bitDepth === 32;
   const n = samples.length;
   const bytesPerSample = bitDepth / 8;
+  // The header holds the rate and the byte rate (rate × bytes a sample) in 32 bits.
+  if (sampleRate * bytesPerSample > 0xffffffff) {
+    throw invalidField(FN, 'sampleRate', `at most ${Math.floor(0xffffffff / bytesPerSample)} at ${bitDepth} bits (a WAV header holds 32 bits)`, sampleRate);
+  }
+  for (let i = 0; i < n; i++) {
+    const v = samples[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw invalidField(FN, 'samples', 'finite numbers', `${String(v)} at index ${i}`);
+  }
   const dataBytes = n * bytesPerSample;
   const fmtBytes = float ? 18 : 16; // float formats carry cbSize = 0
   const factBytes = float ? 12 : 0;
@@ -83,9 +93,9 @@ export function encodeWav(samples: Float32Array | readonly number[], options: En
   view.setUint32(p + 4, dataBytes, true);
   p += 8;
   for (let i = 0; i < n; i++) {
-    const v = Math.max(-1, Math.min(1, Number(samples[i]) || 0));
+    const v = Math.max(-1, Math.min(1, samples[i]!));
     if (float) view.setFloat32(p + i * 4, v, true);
-    else view.setInt16(p + i * 2, Math.round(v * 32767), true);
+    else view.setInt16(p + i * 2, Math.max(-32768, Math.min(32767, Math.round(v * 32768))), true);
   }
   return out;
 }

@@ -54,8 +54,29 @@ describe('WAV', () => {
     // Plain ArrayBuffers, as the Uint8Array<ArrayBuffer> / Float32Array<ArrayBuffer> types promise.
     expect([bytes.buffer instanceof ArrayBuffer, bytes.byteOffset, bytes.buffer.byteLength]).toEqual([true, 0, bytes.length]);
     expect(wav.samples.buffer).toBeInstanceOf(ArrayBuffer);
-    const tol = bitDepth === 32 ? 0 : 2 / 32768; // written as round(x · 32767), read as / 32768
+    const tol = bitDepth === 32 ? 0 : 0.5 / 32768; // written as round(x · 32768), read as / 32768
     tone.forEach((v, i) => expect(Math.abs(wav.samples[i]! - v)).toBeLessThanOrEqual(tol + 1e-7));
+  });
+
+  it('decoding then encoding a 16-bit file gives the same bytes back, every value from -32768 to 32767', () => {
+    const all = new Float32Array(65536).map((_, i) => (i - 32768) / 32768);
+    const first = encodeWav(all, { sampleRate: 16000 });
+    const again = encodeWav(decodeWav(first).samples, { sampleRate: 16000 });
+    expect(Buffer.from(again).equals(Buffer.from(first))).toBe(true);
+    const pcm = new Int16Array(first.buffer.slice(44));
+    expect([pcm[0], pcm[32768], pcm[65535]]).toEqual([-32768, 0, 32767]);
+    // Twice round: still the identity (it lost one step on half the samples each round before).
+    expect(Buffer.from(encodeWav(decodeWav(again).samples, { sampleRate: 16000 })).equals(Buffer.from(first))).toBe(true);
+  });
+
+  it('refuses non-finite samples and a sample rate the header cannot hold, in both directions', () => {
+    expect(() => encodeWav([0, NaN], { sampleRate: 8000 })).toThrow(/encodeWav: invalid `samples`: expected finite numbers, received "NaN at index 1"/);
+    expect(() => encodeWav([Infinity], { sampleRate: 8000, bitDepth: 32 })).toThrow(/received "Infinity at index 0"/);
+    expect(() => encodeWav([0], { sampleRate: 2 ** 32 })).toThrow(/encodeWav: invalid `sampleRate`: expected at most 2147483647 at 16 bits/);
+    expect(() => encodeWav([0], { sampleRate: 2 ** 31, bitDepth: 32 })).toThrow(/at most 1073741823 at 32 bits/);
+    const bytes = encodeWav([0.5, -0.25], { sampleRate: 8000, bitDepth: 32 });
+    new DataView(bytes.buffer).setFloat32(bytes.length - 4, NaN, true);
+    expect(() => decodeWav(bytes)).toThrow(/decodeWav: the float sample of frame 1, channel 0 is NaN/);
   });
 
   it('reads 24-bit and 32-bit integer PCM, float inside WAVE_FORMAT_EXTENSIBLE, mixes stereo to mono, skips other chunks', () => {
