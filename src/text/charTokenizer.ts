@@ -16,6 +16,7 @@ export interface CharTokenizer extends Tokenizer {
 }
 
 const FN = 'charTokenizer';
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Creates a character tokenizer whose vocabulary is the distinct code points
@@ -26,7 +27,7 @@ const FN = 'charTokenizer';
  *
  * @param text - Text whose characters form the vocabulary (a corpus, or a saved `toJSON()` string).
  * @returns The tokenizer.
- * @throws {@link ValueError} when `text` is not a non-empty string.
+ * @throws {@link ValueError} when `text` is not a non-empty string, or holds a lone surrogate (no character: `toJSON` could not round-trip it).
  *
  * @example
  * ```ts
@@ -40,6 +41,12 @@ const FN = 'charTokenizer';
  */
 export function charTokenizer(text: string): CharTokenizer {
   if (typeof text !== 'string' || text.length === 0) throw invalidField(FN, 'text', 'a non-empty string', text);
+  // A lone surrogate is no character; two adjacent ones in the vocabulary would
+  // join into one when toJSON's string is read back, changing the vocabulary.
+  const lone = LONE_SURROGATE.exec(text);
+  if (lone !== null) {
+    throw invalidField(FN, 'text', 'well-formed UTF-16 (no lone surrogate)', `U+${lone[0].charCodeAt(0).toString(16).toUpperCase()} at index ${lone.index}`);
+  }
   const vocabulary = [...new Set(Array.from(text))].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
   const index = new Map(vocabulary.map((c, i) => [c, i]));
   return {
@@ -62,9 +69,11 @@ export function charTokenizer(text: string): CharTokenizer {
       return ids;
     },
     decode(ids: ArrayLike<number>): string {
+      if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') throw invalidField('CharTokenizer.decode', 'ids', 'an array of token ids', ids);
       let out = '';
       for (let i = 0; i < ids.length; i++) {
-        const ch = vocabulary[ids[i]!];
+        const id = ids[i];
+        const ch = typeof id === 'number' && Number.isInteger(id) ? vocabulary[id] : undefined;
         if (ch === undefined) throw invalidField('CharTokenizer.decode', 'ids', `integers in [0, ${vocabulary.length})`, `${ids[i]} at index ${i}`);
         out += ch;
       }

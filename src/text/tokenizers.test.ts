@@ -37,3 +37,24 @@ describe('byteTokenizer', () => {
     expect(() => tok.decode([256])).toThrow(/ByteTokenizer\.decode: invalid `ids`: expected integers in \[0, 256\), received "256 at index 0"/);
   });
 });
+
+describe('charTokenizer on hostile input', () => {
+  it('refuses lone surrogates, so every vocabulary it accepts round-trips through toJSON', () => {
+    expect(() => charTokenizer('ab\uD800')).toThrow(/charTokenizer: invalid `text`: expected well-formed UTF-16 \(no lone surrogate\), received "U\+D800 at index 2"/);
+    expect(() => charTokenizer('\uDC00x')).toThrow(/received "U\+DC00 at index 0"/);
+    // The case that used to change: a lone high and a lone low surrogate joined into one character.
+    expect(() => charTokenizer('\uDC01\uD801 ')).toThrow(/lone surrogate/);
+    for (const text of ['hello', 'naïve 😀 日本語 \u{1F600}\u{1F601}', '\uD83D\uDE00']) {
+      const tok = charTokenizer(text);
+      expect(charTokenizer(tok.toJSON()).vocabulary).toEqual(tok.vocabulary);
+    }
+  });
+
+  it('decode refuses ids that are not integers, and non-arrays, naming the call', () => {
+    const tok = charTokenizer('abc');
+    expect(() => tok.decode(['length'] as unknown as number[])).toThrow(/CharTokenizer.decode: invalid `ids`: expected integers in \[0, 3\), received "length at index 0"/);
+    expect(() => tok.decode([1.5])).toThrow(/received "1.5 at index 0"/);
+    expect(() => tok.decode(null as unknown as number[])).toThrow(/CharTokenizer.decode: invalid `ids`: expected an array of token ids, received null/);
+    expect(tok.decode([0, 2])).toBe('ac');
+  });
+});
