@@ -42,3 +42,18 @@ describe('sparseCategoricalCrossEntropyFromLogits errors', () => {
     expect(() => sparseCategoricalCrossEntropyFromLogits(tf.zeros([2], 'int32'), tf.zeros([2, 5]), { labelSmoothing: 1 })).toThrow(/invalid `labelSmoothing`/);
   });
 });
+
+describe('sparseCategoricalCrossEntropyFromLogits with labels outside the vocabulary', () => {
+  it('is NaN for an unmasked label outside [0, V), and ignores any label a mask hides (padding)', () => {
+    const logits = tf.tensor2d([[1, 2, 3], [0.5, 0, -1]]);
+    const nan = (labels: number[], mask?: number[]) =>
+      tf.tidy(() => sparseCategoricalCrossEntropyFromLogits(tf.tensor1d(labels, 'int32'), logits, mask === undefined ? {} : { mask: tf.tensor1d(mask) }).dataSync()[0]!);
+    expect(nan([0, 3])).toBeNaN();
+    expect(nan([-1, 1])).toBeNaN();
+    expect(nan([2, 3], [1, 1])).toBeNaN();
+    // Padding: label -1 under a zero mask counts for nothing.
+    expect(nan([2, -1], [1, 0])).toBeCloseTo(nan([2, 0], [1, 0]), 6);
+    expect(Number.isFinite(nan([2, 1]))).toBe(true);
+    logits.dispose();
+  });
+});

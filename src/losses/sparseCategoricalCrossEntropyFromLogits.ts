@@ -34,7 +34,7 @@ const FN = 'sparseCategoricalCrossEntropyFromLogits';
  * @param labels - Class ids `[...]` (int32, or float holding integers).
  * @param logits - Unnormalised log-probabilities `[..., V]`.
  * @param options - Label smoothing and padding mask; see {@link SparseCategoricalCrossEntropyOptions}.
- * @returns The scalar loss in nats per (unmasked) position.
+ * @returns The scalar loss in nats per (unmasked) position; NaN when an unmasked label lies outside `[0, V)` (masked positions, such as padding, may hold any label).
  * @throws {@link ValueError} when the shapes do not agree.
  *
  * @example
@@ -72,11 +72,19 @@ export function sparseCategoricalCrossEntropyFromLogits(
   return tf.tidy(() => {
     const logp = tf.reshape(tf.logSoftmax(tf.reshape(tf.cast(logits, 'float32'), [-1, v])), [-1, v]); // [N, V]
     // int32 one-hot, then a cast: tfjs-backend-wasm 4.22's OneHot ignores a float32 dtype.
-    const onehot = tf.cast(tf.oneHot(tf.reshape(tf.cast(labels, 'int32'), [-1]) as tf.Tensor1D, v), 'float32'); // [N, V]
+    const ids = tf.reshape(tf.cast(labels, 'int32'), [-1]) as tf.Tensor1D; // [N]
+    const onehot = tf.cast(tf.oneHot(ids, v), 'float32'); // [N, V]
     let perPosition = tf.neg(tf.sum(tf.mul(onehot, logp), 1)); // [N]
     if (eps > 0) perPosition = tf.add(tf.mul(1 - eps, perPosition), tf.mul(eps, tf.neg(tf.mean(logp, 1))));
-    if (mask === undefined) return tf.mean(perPosition) as tf.Scalar;
-    const w = tf.reshape(tf.cast(mask, 'float32'), [-1]);
+    const w = mask === undefined ? null : tf.reshape(tf.cast(mask, 'float32'), [-1]); // [N]
+    // A label outside [0, V) (that a mask does not hide) makes its term NaN: tf.oneHot would
+    // give it a zero row, a loss of 0 that trains nothing and hides the bad data. The NaN
+    // reaches the training loops' guard, which names the step; checking on the backend needs
+    // no data read.
+    let outside = tf.logicalOr(tf.less(ids, 0), tf.greaterEqual(ids, v)); // [N]
+    if (w !== null) outside = tf.logicalAnd(outside, tf.notEqual(w, 0));
+    perPosition = tf.where(outside, tf.fill(perPosition.shape, NaN), perPosition);
+    if (w === null) return tf.mean(perPosition) as tf.Scalar;
     return tf.div(tf.sum(tf.mul(perPosition, w)), tf.maximum(tf.sum(w), 1e-12)) as tf.Scalar;
   });
 }
