@@ -3,6 +3,7 @@
 //
 // Legend: B batch, D features (pixels).
 import * as tf from '@tensorflow/tfjs-core';
+import { ensureComparisonGradients } from '../_internal/comparisonGradients.js';
 import { checkSameShape } from './_checkSameShape.js';
 import { sumPerExample } from './_perExample.js';
 import { stableSoftplus } from './_softplus.js';
@@ -25,7 +26,8 @@ import { stableSoftplus } from './_softplus.js';
  *
  * @param logits - Decoder outputs before the sigmoid, `[B, …]`.
  * @param x - Targets in [0, 1], same shape as `logits`.
- * @returns Negative log-likelihood per example `[B]`.
+ * @returns Negative log-likelihood per example `[B]`; NaN for an example with a
+ *   target outside [0, 1] (data not scaled to [0, 1], or NaN).
  * @throws {@link ValueError} when the shapes differ.
  *
  * @example
@@ -40,5 +42,14 @@ import { stableSoftplus } from './_softplus.js';
  */
 export function bernoulliNegLogLikelihood(logits: tf.Tensor, x: tf.Tensor): tf.Tensor1D {
   checkSameShape('bernoulliNegLogLikelihood', 'logits', logits, 'x', x);
-  return tf.tidy(() => sumPerExample(tf.sub(stableSoftplus(logits), tf.mul(x, logits)))); // [B]
+  return tf.tidy(() => {
+    const terms = tf.sub(stableSoftplus(logits), tf.mul(x, logits)); // [B, …]
+    // Outside [0, 1] the formula is no likelihood and has no minimum (it fell to
+    // -5.3 million on unscaled pixels): such a target makes its example's value
+    // NaN, which the training loops' guard reports, with no data read here.
+    // A gradient in x passes through the comparisons (zero gradients, registered on first need).
+    ensureComparisonGradients();
+    const nan = tf.fill(terms.shape, NaN);
+    return sumPerExample(tf.where(tf.less(x, 0), nan, tf.where(tf.greater(x, 1), nan, terms))); // [B]
+  });
 }

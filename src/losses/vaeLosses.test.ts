@@ -143,3 +143,15 @@ describe('VAE losses', () => {
     tf.dispose([a, b, c]);
   });
 });
+
+describe('bernoulliNegLogLikelihood with targets outside [0, 1]', () => {
+  it('is NaN for exactly the examples holding such a target, so training stops and names the step', () => {
+    const logits = tf.zeros([3, 2]);
+    const x = tf.tensor2d([[0, 1], [0.5, 255], [-0.1, 0]]);
+    const nll = tf.tidy(() => Array.from(bernoulliNegLogLikelihood(logits, x).dataSync()));
+    expect(nll[0]).toBeCloseTo(2 * Math.log(2), 6);
+    expect(nll[1]).toBeNaN();
+    expect(nll[2]).toBeNaN();
+    tf.dispose([logits, x]);
+  });
+});
