@@ -15,7 +15,7 @@
 // (`process.env.CI`) it fails instead.
 import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -25,7 +25,8 @@ import { consumerDir, ensureDist, root } from '../_dist.js';
 import type { CaseName, InitInfo, Measured, TensorData } from './page.js';
 import { serve, type StaticServer } from './server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+// TFJS_GENERATIVE_CHROMIUM points elsewhere (a missing path shows the skip, and with CI set the failure).
+const CHROMIUM = process.env.TFJS_GENERATIVE_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const inCI = Boolean(process.env.CI);
 
@@ -53,6 +54,10 @@ const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--u
 
 if (!hasChromium && !inCI) {
   console.warn(`browser suite skipped: ${CHROMIUM} not found (install Debian's chromium: apt-get install -y chromium). Under CI this fails.`);
+}
+
+if (hasChromium && !hasWebGPUBackend) {
+  console.warn('browser suite: the webgpu cases are skipped: @tensorflow/tfjs-backend-webgpu is not installed.');
 }
 
 describe.runIf(!hasChromium && inCI)('the browser suite under CI', () => {
@@ -140,8 +145,13 @@ describe.skipIf(!hasChromium)('the built package in headless Chromium', () => {
       // node_modules; tfjs-generative resolves through consumerDir's link.
       nodePaths: [join(root, 'node_modules')],
       logLevel: 'silent',
+      metafile: true,
     });
     expect(result.errors).toEqual([]);
+    // The library comes from dist/ (through package.json's exports), never from src/.
+    const inputs = Object.keys(result.metafile.inputs).map((p) => resolve(dir, p));
+    expect(inputs).toEqual(expect.arrayContaining([join(root, 'dist', 'index.js'), join(root, 'dist', 'wasm', 'index.js')]));
+    expect(inputs.filter((p) => p.startsWith(join(root, 'src')))).toEqual([]);
     const bundle = result.outputFiles[0]!.text;
     const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.wasm', { paths: [root] }));
     plain = await serve({ bundle, wasmDir, isolated: false });
@@ -216,6 +226,12 @@ describe.skipIf(!hasChromium)('the built package in headless Chromium', () => {
         expect(info.crossOriginIsolated).toBe(target.isolated);
         expect(info.wasmThreads).toBe(target.threads);
       }
+    });
+
+    it.skipIf(!available)('counts what it checks: an AddN of 8 tensors, and on GPU backends a synchronous read', async () => {
+      const r = await page.evaluate(() => (globalThis as any).harness.run('instruments', {}));
+      expect(r).toMatchObject({ synced: [16, 16, 16, 16], addNCalls: 1, addNMaxInputs: 8, readSyncCalls: target.gpu ? 1 : 0 });
+      expect(r.tensorsAfter).toBe(r.tensorsBefore);
     });
 
     it.skipIf(!available)('trains a DCGAN, samples it, and gets the same samples back from IndexedDB', async () => {

@@ -218,6 +218,19 @@ const cases = {
     });
   },
 
+  /** The instruments themselves: an AddN of 8 tensors and a `dataSync()` of GPU data, inside `lib`, are counted. */
+  async instruments() {
+    const result = await measured(async () => {
+      const parts = Array.from({ length: 8 }, () => tf.ones([4]));
+      const sum = await lib(() => tf.addN(parts));
+      const doubled = tf.mul(sum, 2); // computed on the backend, not yet read
+      const synced = await lib(() => Array.from(doubled.dataSync()));
+      tf.dispose([...parts, sum, doubled]);
+      return { synced };
+    });
+    return result;
+  },
+
   /** A PNG of a sample grid and a WAV of a tone, as Blobs, decoded back by the browser. */
   async media() {
     return measured(async (mark) => {
