@@ -10,6 +10,13 @@
 // model.json, the switch from the old model to the new one. Only after that are
 // weights files no longer referenced removed. A crash at any point leaves the old
 // complete model or the new complete model, never a mix.
+//
+// Saves to one folder run one at a time (_saveFolder.ts: a queue in this
+// process, a lock file across processes), since two interleaved saves would each
+// remove the other's weights file; each save first removes the temporary files
+// an interrupted one left. Loads trust nothing in model.json (_modelFiles.ts):
+// every weights path must stay inside the folder, be a regular file listed once,
+// and the sizes must match the manifest before a byte is read.
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { readModelJSON, readWeightsManifest } from './_modelFiles.js';
@@ -48,8 +55,21 @@ function flatWeightData(data: tf.io.WeightData): ArrayBuffer {
  * The folder holds `model.json` (the standard format: topology and weights
  * manifest) and one `weights.<hash>.bin`. Writes are atomic: files go to
  * temporary names, are flushed and renamed, `model.json` last, so a crash
- * never leaves a half-written model. {@link saveModel} and {@link loadModel}
- * use it; pass it yourself to `model.save()` or `tf.loadLayersModel()`.
+ * never leaves a half-written model. Saves to one folder are serialized, in
+ * this process and across processes (a lock file `.tfjs-generative.lock` holding
+ * the pid; one left by a killed process is taken over), and each removes the
+ * temporary files an interrupted save left there.
+ *
+ * A load reads nothing outside the folder: every path in the weights manifest
+ * must be relative, without `..`, backslashes or NUL bytes, and any symbolic
+ * link on the way must stay inside the folder; each must be a regular file
+ * (not a FIFO, device or folder) listed once; and the files' sizes must match
+ * the manifest before any byte is read. `model.json` itself may have at most
+ * 64 MiB. tfjs-converter's quantized weights (`uint8`, `uint16`, `float16`)
+ * load as `tf.loadLayersModel` reads them.
+ *
+ * {@link saveModel} and {@link loadModel} use it; pass it yourself to
+ * `model.save()` or `tf.loadLayersModel()`.
  *
  * It needs Node ≥ 20.16 (or another runtime with `process.getBuiltinModule`):
  * Node's modules are reached through that function, so importing this package
