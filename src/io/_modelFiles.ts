@@ -63,7 +63,7 @@ function isInside(m: NodeFileModules, root: string, child: string): boolean {
  */
 function pathComponents(fn: string, listed: unknown, what: string): string[] {
   if (typeof listed !== 'string' || listed.length === 0) {
-    throw new ValueError(`${fn}: ${what} ${JSON.stringify(listed) ?? String(listed)} is not a non-empty path string.`);
+    throw new ValueError(`${fn}: ${what} ${(JSON.stringify(listed) ?? String(listed)).slice(0, 200)} is not a non-empty path string.`);
   }
   const shown = JSON.stringify(listed.slice(0, 200));
   if (listed.includes('\0')) throw new ValueError(`${fn}: ${what} ${shown} contains a NUL byte.`);
@@ -122,7 +122,12 @@ async function resolveInside(
     }
     hops += 1;
     if (hops > MAX_LINK_HOPS) throw new ValueError(`${fn}: ${what} ${shown} passes through more than ${MAX_LINK_HOPS} symbolic links (a loop?).`);
-    const target = await m.fs.readlink(next);
+    let target: string;
+    try {
+      target = await m.fs.readlink(next);
+    } catch (error) {
+      throw new ValueError(`${fn}: cannot read ${what} ${shown} in ${root}: ${String(error)}.`);
+    }
     // The target, taken as written: `..` in it is resolved against `current`, which holds no link.
     const absolute = m.path.resolve(current, target);
     if (!isInside(m, root, absolute)) {
@@ -132,7 +137,13 @@ async function resolveInside(
     current = root;
     stat = undefined;
   }
-  if (stat === undefined) stat = await m.fs.lstat(current);
+  if (stat === undefined) {
+    try {
+      stat = await m.fs.lstat(current);
+    } catch (error) {
+      throw new ValueError(`${fn}: cannot read ${what} ${shown} in ${root}: ${String(error)}.`);
+    }
+  }
   return { real: current, stat };
 }
 
@@ -224,8 +235,14 @@ function entryBytes(fn: string, entry: unknown, index: number): number {
     if (perElement === undefined) {
       throw new ValueError(`${fn}: model.json's ${named} has a \`quantization\` whose dtype is not "uint8", "uint16" or "float16".`);
     }
-    if (dtype !== 'float32' && dtype !== 'int32') {
-      throw new ValueError(`${fn}: model.json's ${named} is quantized but its dtype is ${JSON.stringify(dtype)}; quantized weights are float32 or int32.`);
+    const q8or16 = q!.dtype === 'uint8' || q!.dtype === 'uint16';
+    if (dtype !== 'float32' && !(dtype === 'int32' && q8or16)) {
+      throw new ValueError(
+        `${fn}: model.json's ${named} is quantized as ${String(q!.dtype)} but its dtype is ${JSON.stringify(dtype)}; expected "float32"${q8or16 ? ' or "int32"' : ''}.`,
+      );
+    }
+    if (q8or16 && !(Number.isFinite(q!.scale) && Number.isFinite(q!.min))) {
+      throw new ValueError(`${fn}: model.json's ${named} is quantized as ${String(q!.dtype)} without a finite \`scale\` and \`min\`.`);
     }
   } else {
     perElement = typeof dtype === 'string' ? DTYPE_BYTES[dtype] : undefined;

@@ -145,6 +145,9 @@ describe('loadModel: a manifest cannot point outside the model folder', () => {
     await expectRefused(withWeights([{ name: 'w', shape: [10], dtype: 'string' }]), /dtype "string"; expected "float32", "int32", "bool" or "complex64"/);
     await expectRefused(withWeights([{ name: 'w', shape: [10], dtype: 'float32', quantization: { dtype: 'int4' } }]), /`quantization` whose dtype is not "uint8", "uint16" or "float16"/);
     await expectRefused(withWeights([null]), /weights manifest entry 0 is not an object/);
+    await expectRefused(withWeights([{ name: 'w', shape: [10], dtype: 'int32', quantization: { dtype: 'float16' } }]), /is quantized as float16 but its dtype is "int32"; expected "float32"\./);
+    await expectRefused(withWeights([{ name: 'w', shape: [10], dtype: 'float32', quantization: { dtype: 'uint8', scale: 0.1 } }]), /is quantized as uint8 without a finite `scale` and `min`/);
+    await expectRefused(withWeights([{ name: 'w', shape: [10], dtype: 'bool', quantization: { dtype: 'uint8', scale: 1, min: 0 } }]), /dtype is "bool"; expected "float32" or "int32"\./);
     const dir = hostileFolder([`./${weightsName}`]);
     writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...template, weightsManifest: [{ paths: 'x' }] }));
     await expectRefused(dir, /weights manifest group 0 has no `paths` and `weights` lists/);
