@@ -1,6 +1,6 @@
 // saveModel when saves overlap, were interrupted, or cannot create their folder.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -141,6 +141,11 @@ describe('saveModel: interrupted saves and impossible folders', () => {
     writeFileSync(file, '');
     const cases: [string, RegExp][] = [[join(file, 'sub'), /^saveModel: cannot create the folder ".*a-file[/\\]sub": Error: ENOTDIR/]];
     // Linux's procfs answers mkdir with ENOENT although /proc exists: Node's own recursive mkdir never settles there.
+    if (process.platform !== 'win32') {
+      // A dangling link as the parent: mkdir says EEXIST for it and ENOENT for its child; the error names the link.
+      symlinkSync(join(root, 'nowhere'), join(root, 'dangling'));
+      cases.push([join(root, 'dangling', 'out'), /^saveModel: cannot save to ".*dangling[/\\]out": .*dangling exists and is not a folder\.$/]);
+    }
     if (existsSync('/proc/self')) {
       cases.push(['/proc/x', /^saveModel: cannot create the folder "\/proc\/x": Error: ENOENT/]);
       cases.push(['/proc/x/y/z', /^saveModel: cannot create the folder "\/proc\/x\/y\/z": Error: ENOENT/]);
