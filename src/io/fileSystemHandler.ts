@@ -10,9 +10,18 @@
 // model.json, the switch from the old model to the new one. Only after that are
 // weights files no longer referenced removed. A crash at any point leaves the old
 // complete model or the new complete model, never a mix.
+//
+// Saves to one folder run one at a time (_saveFolder.ts: a queue in this
+// process, a lock file across processes), since two interleaved saves would each
+// remove the other's weights file; each save first removes the temporary files
+// an interrupted one left. Loads trust nothing in model.json (_modelFiles.ts):
+// every weights path must stay inside the folder, be a regular file listed once,
+// and the sizes must match the manifest before a byte is read.
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidField, ValueError } from '../_internal/errors.js';
+import { readModelJSON, readWeightsManifest } from './_modelFiles.js';
 import { type NodeFileModules, requireNodeFileModules } from './_nodeModules.js';
+import { withFolderLock } from './_saveFolder.js';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_PATTERN = /^weights\.[0-9a-f]{16}\.bin$/;
@@ -46,8 +55,21 @@ function flatWeightData(data: tf.io.WeightData): ArrayBuffer {
  * The folder holds `model.json` (the standard format: topology and weights
  * manifest) and one `weights.<hash>.bin`. Writes are atomic: files go to
  * temporary names, are flushed and renamed, `model.json` last, so a crash
- * never leaves a half-written model. {@link saveModel} and {@link loadModel}
- * use it; pass it yourself to `model.save()` or `tf.loadLayersModel()`.
+ * never leaves a half-written model. Saves to one folder are serialized, in
+ * this process and across processes (a lock file `.tfjs-generative.lock` holding
+ * the pid; one left by a killed process is taken over), and each removes the
+ * temporary files an interrupted save left there.
+ *
+ * A load reads nothing outside the folder: every path in the weights manifest
+ * must be relative, without `..`, backslashes or NUL bytes, and any symbolic
+ * link on the way must stay inside the folder; each must be a regular file
+ * (not a FIFO, device or folder) listed once; and the files' sizes must match
+ * the manifest before any byte is read. `model.json` itself may have at most
+ * 64 MiB. tfjs-converter's quantized weights (`uint8`, `uint16`, `float16`)
+ * load as `tf.loadLayersModel` reads them.
+ *
+ * {@link saveModel} and {@link loadModel} use it; pass it yourself to
+ * `model.save()` or `tf.loadLayersModel()`.
  *
  * It needs Node ≥ 20.16 (or another runtime with `process.getBuiltinModule`):
  * Node's modules are reached through that function, so importing this package
@@ -79,7 +101,6 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
         throw new ValueError('saveModel: binary model topologies are not supported; save a tfjs-layers model.');
       }
       const m = requireNodeFileModules('saveModel', `the folder path ${JSON.stringify(dir)}`);
-      await m.fs.mkdir(dir, { recursive: true });
       const weights = new Uint8Array(artifacts.weightData === undefined ? new ArrayBuffer(0) : flatWeightData(artifacts.weightData));
       const hash = m.crypto.createHash('sha256').update(weights).digest('hex').slice(0, 16);
       const weightsName = `weights.${hash}.bin`;
@@ -95,11 +116,14 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
       if (artifacts.signature !== undefined) modelJSON.signature = artifacts.signature;
       if (artifacts.modelInitializer !== undefined) modelJSON.modelInitializer = artifacts.modelInitializer;
 
-      await writeAtomically(m, dir, weightsName, weights);
-      await writeAtomically(m, dir, MODEL_JSON, JSON.stringify(modelJSON));
-      for (const name of await m.fs.readdir(dir)) {
-        if (WEIGHTS_PATTERN.test(name) && name !== weightsName) await m.fs.rm(m.path.join(dir, name), { force: true });
-      }
+      // One save at a time per folder (see _saveFolder.ts): interleaved, two saves would remove each other's weights.
+      await withFolderLock(m, 'saveModel', dir, async () => {
+        await writeAtomically(m, dir, weightsName, weights);
+        await writeAtomically(m, dir, MODEL_JSON, JSON.stringify(modelJSON));
+        for (const name of await m.fs.readdir(dir)) {
+          if (WEIGHTS_PATTERN.test(name) && name !== weightsName) await m.fs.rm(m.path.join(dir, name), { force: true });
+        }
+      });
       return {
         modelArtifactsInfo: {
           dateSaved: new Date(),
@@ -113,14 +137,9 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
 
     async load(): Promise<tf.io.ModelArtifacts> {
       const m = requireNodeFileModules('loadModel', `the folder path ${JSON.stringify(dir)}`);
+      // model.json and every weights path stay inside the folder, and sizes are checked before reading (see _modelFiles.ts).
+      const { root, text } = await readModelJSON(m, 'loadModel', dir);
       const jsonPath = m.path.join(dir, MODEL_JSON);
-      let text: string;
-      try {
-        text = await m.fs.readFile(jsonPath, 'utf8');
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        throw new ValueError(`loadModel: cannot read ${jsonPath}: ${code === 'ENOENT' ? 'no such file (is this the folder saveModel wrote?)' : String(error)}.`);
-      }
       let modelJSON: tf.io.ModelJSON;
       try {
         modelJSON = JSON.parse(text) as tf.io.ModelJSON;
@@ -131,31 +150,11 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
         throw new ValueError(`loadModel: ${jsonPath} is not a TensorFlow.js model.json (no weightsManifest).`);
       }
       return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
-        const specs: tf.io.WeightsManifestEntry[] = [];
-        const buffers: ArrayBuffer[] = [];
-        for (const group of manifest) {
-          specs.push(...group.weights);
-          for (const p of group.paths) {
-            const file = m.path.join(dir, p);
-            const bytes = await m.fs.readFile(file).catch((error: unknown) => {
-              throw new ValueError(`loadModel: cannot read the weights file ${file}: ${String(error)}.`);
-            });
-            buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-          }
-        }
-        const data = tf.io.CompositeArrayBuffer.join(buffers);
-        const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPerElement(s.dtype), 0);
-        if (data.byteLength !== expected) {
-          throw new ValueError(
-            `loadModel: the weights in ${dir} have ${data.byteLength} bytes, but model.json describes ${expected}: the files are truncated or do not belong together.`,
-          );
-        }
-        return [specs, data];
+        const { specs, data } = await readWeightsManifest(m, 'loadModel', root, manifest);
+        // Quantized weights go to tfjs as stored: tfjs-core's decodeWeights dequantizes them.
+        return [specs as tf.io.WeightsManifestEntry[], data];
       });
     },
   };
 }
 
-function bytesPerElement(dtype: string): number {
-  return dtype === 'bool' || dtype === 'uint8' ? 1 : dtype === 'float16' ? 2 : 4;
-}

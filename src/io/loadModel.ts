@@ -11,7 +11,9 @@ import { registerLayers } from './registerLayers.js';
  * Loads a model saved by {@link saveModel} (or any tfjs `model.json` with its
  * weights) from a folder (Node), a browser's storage, a web server, or any
  * `tf.io.IOHandler`. It registers the library's custom layers first
- * ({@link registerLayers}), so models using them load.
+ * ({@link registerLayers}), so models using them load. Weights quantized by
+ * tfjs-converter (`uint8`, `uint16`, `float16`) are dequantized as
+ * `tf.loadLayersModel` does it.
  *
  * | `source` | reads | needs |
  * | --- | --- | --- |
@@ -30,7 +32,11 @@ import { registerLayers } from './registerLayers.js';
  *   cannot load from (a folder path in a browser, `indexeddb://` in Node, a
  *   scheme no tf.io router serves; the message names the scheme), or when the
  *   folder, `model.json` or a weights file is missing, or the weights' size does
- *   not match the manifest.
+ *   not match the manifest. For a folder, also when a weights path in
+ *   `model.json` leads outside the folder (`..`, an absolute path, a symbolic
+ *   link pointing out; the message says nothing about the outside file), is not
+ *   a regular file (a FIFO, a device, a folder), is listed twice, or when
+ *   `model.json` exceeds 64 MiB: all checked before any weight byte is read.
  *
  * @example
  * ```ts

@@ -22,6 +22,10 @@ import { modelHandler } from './_modelLocation.js';
  * Weights are stored as their float32 bytes, so a round trip through
  * {@link loadModel} is bit-exact.
  *
+ * Saves to one folder never collide: they run one at a time in call order (the
+ * last one called wins, with a complete model), also across processes through
+ * a lock file, and each removes the temporary files an interrupted save left.
+ *
  * @param model - Any `tf.LayersModel` (e.g. a generator from {@link "tfjs-generative/gan"!buildDCGAN | buildDCGAN}).
  * @param destination - A folder path, a URL from the table, or a `tf.io.IOHandler`.
  *   A folder is created if missing.
@@ -29,7 +33,8 @@ import { modelHandler } from './_modelLocation.js';
  * @throws {@link ValueError} when `model` is not a model, or `destination` is
  *   something this environment cannot save to (a folder path in a browser,
  *   `indexeddb://` in Node, a scheme no tf.io router serves); the message names
- *   the scheme.
+ *   the scheme. For a folder, also when it cannot be created (`/proc/x`, a path
+ *   under a file), or when another process has held its lock for over 60 s.
  *
  * @example
  * ```ts
