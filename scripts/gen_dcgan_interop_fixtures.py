@@ -8,11 +8,13 @@ running batch-norm statistics are random so that inference exercises them.
 """
 import json
 import os
+import sys
 
 import torch
 import torch.nn as nn
 
-from safetensors_writer import write_safetensors
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'python'))
+from tfjs_generative.safetensors import write_safetensors  # noqa: E402  (the one writer: python/tfjs_generative)
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'dcgan')
 NZ, NGF, NDF, NC = 16, 8, 8, 3

@@ -16,10 +16,12 @@ import json
 import re
 import math
 import os
+import sys
 
 import torch
 
-from safetensors_writer import write_safetensors
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'python'))
+from tfjs_generative.safetensors import write_safetensors  # noqa: E402  (the one writer: python/tfjs_generative)
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'gpt2')
 VOCAB, POSITIONS, WIDTH, HEADS, LAYERS = 96, 32, 48, 3, 2

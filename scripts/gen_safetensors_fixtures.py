@@ -1,6 +1,6 @@
 """Writes the safetensors fixtures of src/io/safetensors.test.ts.
 
-The files are written by scripts/safetensors_writer.py, from the format's
+The files are written by python/tfjs_generative/safetensors.py, from the format's
 specification and independently of the library's writer. PyTorch makes the
 float16 / bfloat16 bits and the expected float32 values.
 
@@ -9,10 +9,12 @@ float16 / bfloat16 bits and the expected float32 values.
 import json
 import math
 import os
+import sys
 
 import torch
 
-from safetensors_writer import write_safetensors
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'python'))
+from tfjs_generative.safetensors import write_safetensors  # noqa: E402  (the one writer: python/tfjs_generative)
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'safetensors')
 

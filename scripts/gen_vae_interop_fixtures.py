@@ -8,12 +8,14 @@ example's 784-400-20 (64-32-4) so the file stays small; the names are the same.
 """
 import json
 import os
+import sys
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from safetensors_writer import write_safetensors
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'python'))
+from tfjs_generative.safetensors import write_safetensors  # noqa: E402  (the one writer: python/tfjs_generative)
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'vae-interop')
 
