@@ -6,7 +6,7 @@ import { checkLayersModel, checkOneOf } from '../_internal/validate.js';
 import { readPairs } from '../_internal/weightPairs.js';
 import { gpt2ModelShape, gpt2ToNanoGPT, readGPT2 } from '../attention/gpt2Layout.js';
 import type { WeightLayout } from './importWeights.js';
-import { PAIR_LAYOUTS, WEIGHT_LAYOUTS } from './_weightLayouts.js';
+import { isPairLayout, PAIR_LAYOUTS, WEIGHT_LAYOUTS } from './_weightLayouts.js';
 
 /**
  * Options of {@link exportWeights}.
@@ -44,7 +44,7 @@ export function exportWeights(model: tfl.LayersModel, options: ExportWeightsOpti
   checkLayersModel(fn, 'model', model);
   if (options === null || typeof options !== 'object') throw invalidField(fn, 'options', 'an object with `to`', options);
   const to = checkOneOf(fn, 'to', options.to, WEIGHT_LAYOUTS);
-  if (to === 'dcgan' || to === 'vae') {
+  if (isPairLayout(to)) {
     const layout = PAIR_LAYOUTS[to];
     const pairs = layout.pairs(fn, model);
     const out = readPairs(pairs);

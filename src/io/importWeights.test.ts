@@ -73,7 +73,7 @@ describe('importWeights / exportWeights', () => {
     expect(() => importWeights(smaller, tensors, { from: 'nanogpt' })).toThrow(/`wpe.weight` gives \[32, 48\] but the model's `position_embedding\/embeddings\S*` is \[16, 48\]/);
     const extra = { ...tensors, '_orig_mod.transformer.h.0.attn.rotary': tf.zeros([1]) };
     expect(() => importWeights(model, extra, { from: 'nanogpt' })).toThrow(/unexpected tensor `h\.0\.attn\.rotary` for a nanoGPT of 2 blocks/);
-    expect(() => importWeights(model, tensors, { from: 'keras' as never })).toThrow(/importWeights: invalid `from`: expected one of 'gpt2', 'nanogpt', 'dcgan', 'vae', received "keras"/);
+    expect(() => importWeights(model, tensors, { from: 'keras' as never })).toThrow(/importWeights: invalid `from`: expected one of 'gpt2', 'nanogpt', 'dcgan', 'vae', 'wavenet', received "keras"/);
     expect(() => exportWeights(model, { to: 'gpt2' })).toThrow(/exportWeights: block 0 uses the gelu activation/);
     expect(tf.memory().numTensors).toBe(before + 1); // only `extra`'s own tensor
     model.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(snapshot[i]));

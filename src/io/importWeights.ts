@@ -1,7 +1,7 @@
 /**
  * Weights in from PyTorch checkpoints, by documented name maps: the
- * transformer LM's (Hugging Face GPT-2, nanoGPT), DCGAN's and the VAE's (pytorch/examples);
- * other families join the same two functions.
+ * transformer LM's (Hugging Face GPT-2, nanoGPT), DCGAN's and the VAE's
+ * (pytorch/examples), WaveNet's (this repository's PyTorch twin).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -9,7 +9,7 @@ import { invalidField, ValueError } from '../_internal/errors.js';
 import { assignPairs } from '../_internal/weightPairs.js';
 import { checkOneOf, checkLayersModel } from '../_internal/validate.js';
 import { assignGPT2, canonicalGPT2, checkGPT2Names, gpt2ModelShape, nanoGPTToGPT2 } from '../attention/gpt2Layout.js';
-import { PAIR_LAYOUTS, WEIGHT_LAYOUTS } from './_weightLayouts.js';
+import { isPairLayout, PAIR_LAYOUTS, WEIGHT_LAYOUTS } from './_weightLayouts.js';
 
 /**
  * A PyTorch checkpoint layout that {@link importWeights} reads and
@@ -33,10 +33,18 @@ import { PAIR_LAYOUTS, WEIGHT_LAYOUTS } from './_weightLayouts.js';
  *   the `vae` model of a {@link "tfjs-generative/vae"!buildVAE | buildVAE} result with one hidden layer
  *   (`hiddenUnits: [400]`, `latentDim: 20` for the example's sizes). The
  *   example's decoder ends in a sigmoid; the decoder here returns logits.
+ * - `'wavenet'`: the PyTorch twin of {@link "tfjs-generative/audio"!buildWaveNet | buildWaveNet} in this
+ *   repository's `python/tfjs_generative/wavenet.py`: `input_conv.weight`
+ *   (`Conv1d(Q, R, 1, bias=False)` over one-hot classes, the embedding table
+ *   here), `blocks.{i}.dilated.{weight,bias}` (`Conv1d(R, 2R, K, dilation)`,
+ *   filter half then gate half), `blocks.{i}.conditioning.weight` (with
+ *   `conditioningDim`), `blocks.{i}.residual.*`, `blocks.{i}.skip.*` and the
+ *   head `output.0.*`, `output.1.*` (1×1 convolutions). Conv1d kernels
+ *   `[out, in, K]` become tfjs' `[K, in, out]`.
  *
  * @category IO
  */
-export type WeightLayout = 'gpt2' | 'nanogpt' | 'dcgan' | 'vae';
+export type WeightLayout = 'gpt2' | 'nanogpt' | 'dcgan' | 'vae' | 'wavenet';
 
 /**
  * Options of {@link importWeights}.
@@ -80,7 +88,7 @@ export function importWeights(model: tfl.LayersModel, tensors: Record<string, tf
   if (tensors === null || typeof tensors !== 'object' || Array.isArray(tensors)) throw invalidField(fn, 'tensors', 'an object of tensors by name', tensors);
   if (options === null || typeof options !== 'object') throw invalidField(fn, 'options', 'an object with `from`', options);
   const from = checkOneOf(fn, 'from', options.from, WEIGHT_LAYOUTS);
-  if (from === 'dcgan' || from === 'vae') {
+  if (isPairLayout(from)) {
     const layout = PAIR_LAYOUTS[from];
     const pairs = layout.pairs(fn, model);
     const known = new Set([...pairs.map((p) => p.name), ...layout.counters(pairs)]);
