@@ -12,19 +12,39 @@ images channels-last):
 - lm: ids [B, T] -> logits [B, T, V]
 - wavenet: classes [B, T] (conditioning [B, G]) -> logits [B, T, Q]
 - vae: x [B, ...inputShape], z [B, Z] -> mean, logVar [B, Z], logits [B, ...inputShape] (decoder of z)
+A job {"family": "batchnorm", "inputs", "out"} instead takes one training step of a
+fresh BatchNorm2d (momentum 0.1, eps 1e-5) on x [B, H, W, C] and writes its
+running_var, PyTorch's ("unbiased") and with match_tfjs_batchnorm ("biased").
 """
 import json
 import os
 import sys
 
 import torch
+import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tfjs_generative import build, read_safetensors, write_safetensors  # noqa: E402
+from tfjs_generative.batchnorm import match_tfjs_batchnorm  # noqa: E402
+
+
+@torch.no_grad()
+def batchnorm_step(job):
+    x = read_safetensors(job['inputs'])[0]['x'].permute(0, 3, 1, 2)  # NHWC -> NCHW
+    out = {}
+    for name, tfjs in (('unbiased', False), ('biased', True)):
+        bn = nn.BatchNorm2d(x.shape[1], momentum=0.1, eps=1e-5).train()
+        if tfjs:
+            match_tfjs_batchnorm(bn)
+        bn(x)
+        out[name] = bn.running_var.clone()
+    write_safetensors(job['out'], out, {'format': 'pt'})
 
 
 @torch.no_grad()
 def evaluate(job):
+    if job['family'] == 'batchnorm':
+        return batchnorm_step(job)
     state, metadata = read_safetensors(job['weights'])
     config = job.get('config') or json.loads(metadata['config'])
     model = build(job['family'], config)

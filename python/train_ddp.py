@@ -21,7 +21,8 @@ never sees half of it) holds the twin's state_dict under the names of the
 library's layout ('dcgan' for both networks under `generator.` and
 `discriminator.`, 'nanogpt' for lm, 'wavenet', 'vae'), with metadata
 `format`: 'pt', `family`, `layout`, `config` (the JSON config), `steps`, `seed`,
-`worldSize`.
+`worldSize`, `runningVar` ('unbiased', PyTorch's, or 'biased' with
+--tfjs-batchnorm, tfjs-layers').
 """
 import argparse
 import json
@@ -36,6 +37,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tfjs_generative import build, read_safetensors, write_safetensors  # noqa: E402
+from tfjs_generative.batchnorm import match_tfjs_batchnorm  # noqa: E402
 
 LAYOUTS = {'dcgan': 'dcgan', 'lm': 'nanogpt', 'wavenet': 'wavenet', 'vae': 'vae'}
 
@@ -51,6 +53,8 @@ def parse_args(argv=None):
     p.add_argument('--lr', type=float, default=None, help='learning rate (default: 2e-4 for dcgan, 1e-3 otherwise)')
     p.add_argument('--window', type=int, default=None, help='lm / wavenet: time steps per example (default: contextLength, or receptive field + 16)')
     p.add_argument('--data', default=None, help='a safetensors file with `x` (see above); synthetic data without it')
+    p.add_argument('--tfjs-batchnorm', action='store_true',
+                   help='dcgan: update batch norms\' running_var with the biased batch variance, as tfjs-layers does (default: PyTorch\'s unbiased one)')
     return p.parse_args(argv)
 
 
@@ -102,6 +106,8 @@ def main(argv=None):
 
     torch.manual_seed(args.seed)
     model = build(args.family, config).to(device)
+    if args.tfjs_batchnorm:
+        match_tfjs_batchnorm(model)
     if args.family == 'dcgan':
         # DCGAN's initialisation (Radford et al.): N(0, 0.02) kernels, N(1, 0.02) batch-norm scales.
         with torch.no_grad():
@@ -171,7 +177,8 @@ def main(argv=None):
     if rank == 0:
         state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
         metadata = {'format': 'pt', 'family': args.family, 'layout': LAYOUTS[args.family], 'config': json.dumps(config),
-                    'steps': str(args.steps), 'seed': str(args.seed), 'worldSize': str(world)}
+                    'steps': str(args.steps), 'seed': str(args.seed), 'worldSize': str(world),
+                    'runningVar': 'biased' if args.tfjs_batchnorm else 'unbiased'}
         write_safetensors(args.out, state, metadata)
     if distributed:
         dist.barrier()

@@ -14,6 +14,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTransformerLM } from '../src/attention/buildTransformerLM.js';
 import { buildWaveNet } from '../src/audio/buildWaveNet.js';
@@ -158,17 +159,21 @@ describe.runIf(!hasTorch && inCI)('the interop round trip under CI', () => {
 });
 
 describe.skipIf(!hasTorch)('weights both ways between Node and PyTorch DDP (torchrun, 2 processes, gloo)', () => {
-  const work = mkdtempSync(join(tmpdir(), 'tfjs-generative-interop-'));
+  let work = ''; // made in beforeAll, so that a skipped suite leaves no folder behind
   const file = (name: string) => join(work, name);
   /** Our outputs on the fixed inputs, of the model trained here (direction b). */
   const ours = new Map<Family, Record<string, tf.Tensor>>();
   const inputs = new Map<Family, Record<string, tf.Tensor>>();
+  let batchNormInput: tf.Tensor | null = null;
   afterAll(() => {
     for (const m of [...ours.values(), ...inputs.values()]) tf.dispose(Object.values(m));
-    rmSync(work, { recursive: true, force: true });
+    batchNormInput?.dispose();
+    if (work !== '') rmSync(work, { recursive: true, force: true });
   });
 
   beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'tfjs-generative-interop-'));
+    batchNormInput = tf.randomNormal([4, 3, 3, 2], 0.5, 2, 'float32', 21); // [B, H, W, C]: n = 36 values per channel
     // (a) starts first: the four torchrun launches run while Node trains its own models.
     const launches = Promise.all(
       FAMILIES.map(async (family) => {
@@ -181,6 +186,8 @@ describe.skipIf(!hasTorch)('weights both ways between Node and PyTorch DDP (torc
           '--redirects', '1', '--tee', '1',
           '--nproc_per_node=2', '--master_addr=127.0.0.1', `--master_port=${port}`,
           'python/train_ddp.py', '--family', family, '--config', file(`${family}.json`), '--steps', String(STEPS), '--seed', '7', '--out', file(`torch-${family}.safetensors`),
+          // DCGAN's batch norms update running_var as tfjs-layers does (the option's path under DDP; outputs compare either way).
+          ...(family === 'dcgan' ? ['--tfjs-batchnorm'] : []),
         ]);
       }),
     );
@@ -201,6 +208,9 @@ describe.skipIf(!hasTorch)('weights both ways between Node and PyTorch DDP (torc
     const jobs = FAMILIES.flatMap((family) =>
       ['torch', 'node'].map((source) => ({ family, weights: file(`${source}-${family}.safetensors`), inputs: file(`inputs-${family}.safetensors`), out: file(`eval-${source}-${family}.safetensors`) })),
     );
+    // One training step of a batch norm, in PyTorch with and without match_tfjs_batchnorm.
+    writeFileSync(file('inputs-batchnorm.safetensors'), writeSafetensors({ x: batchNormInput }));
+    jobs.push({ family: 'batchnorm' as Family, weights: '', inputs: file('inputs-batchnorm.safetensors'), out: file('eval-batchnorm.safetensors') });
     writeFileSync(file('jobs.json'), JSON.stringify(jobs));
     await run(PYTHON, ['python/eval_twin.py', file('jobs.json')]);
   }, 600_000);
@@ -208,7 +218,7 @@ describe.skipIf(!hasTorch)('weights both ways between Node and PyTorch DDP (torc
   for (const family of FAMILIES) {
     it(`${family}: trained by DDP, loaded here from the checkpoint's config: outputs within 1e-4 of the twin's`, () => {
       const { tensors, metadata } = readSafetensors(readFileSync(file(`torch-${family}.safetensors`)));
-      expect(metadata).toMatchObject({ format: 'pt', family, layout: LAYOUT[family], steps: String(STEPS), seed: '7', worldSize: '2' });
+      expect(metadata).toMatchObject({ format: 'pt', family, layout: LAYOUT[family], steps: String(STEPS), seed: '7', worldSize: '2', runningVar: family === 'dcgan' ? 'biased' : 'unbiased' });
       const config = JSON.parse(metadata['config']!) as Record<string, unknown>;
       expect(config).toEqual(CONFIGS[family]);
       const built = build(family, config);
@@ -241,4 +251,21 @@ describe.skipIf(!hasTorch)('weights both ways between Node and PyTorch DDP (torc
       tf.dispose(Object.values(expected));
     });
   }
+
+  it("batch norm's moving variance: tfjs-layers' update is the biased one, PyTorch's the unbiased (ratio n/(n-1)); match_tfjs_batchnorm gives ours", () => {
+    const layer = tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 });
+    tf.dispose(layer.apply(batchNormInput!, { training: true }) as tf.Tensor);
+    const movingVariance = Array.from(layer.getWeights()[3]!.dataSync());
+    layer.dispose();
+    const torch = readSafetensors(readFileSync(file('eval-batchnorm.safetensors'))).tensors;
+    const biased = Array.from(torch['biased']!.dataSync());
+    const unbiased = Array.from(torch['unbiased']!.dataSync());
+    const n = 4 * 3 * 3;
+    movingVariance.forEach((v, c) => {
+      expect(Math.abs(biased[c]! - v)).toBeLessThan(1e-5);
+      // Both start at 1 and move by momentum 0.1 toward the batch variance: var_unbiased = var_biased · n/(n-1).
+      expect((unbiased[c]! - 0.9) / (v - 0.9)).toBeCloseTo(n / (n - 1), 4);
+    });
+    tf.dispose(Object.values(torch));
+  });
 });
