@@ -141,7 +141,7 @@ async function freePort(): Promise<number> {
 /** Runs a command, resolving with its output; rejects with the output when it fails. */
 function run(command: string, args: string[]): Promise<string> {
   return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' } });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
