@@ -60,9 +60,19 @@ export function torchFigures(script: string, ...args: string[]): Record<string, 
   }
 }
 
+/**
+ * Runs `fn` for two seconds: V8 first runs WebAssembly from its baseline
+ * compiler (Liftoff) and tiers hot functions up to TurboFan on a background
+ * thread, which on a loaded machine can take a second or more.
+ */
+async function warmUp(fn: () => unknown): Promise<void> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < 2000) await fn();
+}
+
 /** Wall and CPU milliseconds per sample of `samples` samples over all streams. */
 async function perSample(net: ReturnType<typeof buildWaveNet>, options: GenerateAudioOptions, samples: number): Promise<{ ms: number; cpuMs: number }> {
-  await generateAudio(net, { ...options, length: 100 }); // warm-up: compilation, JIT
+  await warmUp(() => generateAudio(net, { ...options, length: 100 }));
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   await generateAudio(net, options);
@@ -74,7 +84,9 @@ async function perSample(net: ReturnType<typeof buildWaveNet>, options: Generate
 async function engineRate(net: ReturnType<typeof buildWaveNet>, streams: number, steps: number): Promise<number> {
   const engine = await waveNetEngine(await waveNetArrays(waveNetParts(net)!, null), streams);
   const classes = new Int32Array(streams).fill(128 % waveNetParts(net)!.quantizationLevels);
-  for (let i = 0; i < 200; i++) engine.step(classes, true);
+  await warmUp(() => {
+    for (let i = 0; i < 50; i++) engine.step(classes, true);
+  });
   const c0 = process.cpuUsage();
   for (let i = 0; i < steps; i++) engine.step(classes, true);
   const cpu = process.cpuUsage(c0);
