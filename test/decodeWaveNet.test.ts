@@ -154,6 +154,13 @@ describe('generateAudio options of the engine, batches and lengths', () => {
     await expect(generateAudio(net, { length: 5, yieldTo: 'later' as never })).rejects.toThrow(/invalid `yieldTo`/);
   });
 
+  it('refuses an engine over the wasm memory limit with engine \'wasm\', naming the size, before allocating it', async () => {
+    // Two blocks of dilation 32,768 at R 8: 1 MiB of ring per block and stream, 2 GiB for 1,024 streams.
+    const wide = buildWaveNet({ residualChannels: 8, skipChannels: 8, quantizationLevels: 16, dilations: [32768, 32768], seed: 1 });
+    const seeds = Array.from({ length: 1024 }, (_, i) => i);
+    await expect(generateAudio(wide, { length: 1, seeds, engine: 'wasm' })).rejects.toThrow(/the decode engine would need 2\.\d\d GiB of wasm memory for 1024 stream\(s\)/);
+  });
+
   it('an already-aborted signal makes nothing, one empty result per stream', async () => {
     const signal = AbortSignal.abort();
     const results = await generateAudio(net, { length: 5, seeds: [1, 2], signal });

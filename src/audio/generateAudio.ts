@@ -18,6 +18,9 @@ import { drawFromLogits } from '../_internal/drawFromLogits.js';
 import { muLawDecodeValue, muLawEncodeValue } from './waveNetParts.js';
 import { waveNetArrays, waveNetParts, type WaveNetArrays, type WaveNetParts } from './waveNetParts.js';
 
+/** The lazily loaded engine module. */
+type EngineModule = typeof import('../_internal/decode/waveNetEngine.js');
+
 /**
  * Options of {@link generateAudio}.
  *
@@ -210,8 +213,7 @@ export async function generateAudio(model: tfl.LayersModel, options: GenerateAud
     if (method === 'naive') stepper = perStream(seeds.map(() => naiveStepper(model, parts, conditioning)));
     else {
       const arrays = await waveNetArrays(parts, conditioning);
-      const useWasm = wasm !== null && wasm.decodeVariant() !== null && (engine === 'wasm' || wasm.waveNetEngineBytes(arrays, streams) <= wasm.MAX_ENGINE_BYTES);
-      stepper = useWasm ? wasmStepper(await wasm.waveNetEngine(arrays, streams), streams, q) : perStream(seeds.map(() => fastStepper(arrays)));
+      stepper = (await wasmStepper(wasm, engine, arrays, streams, q)) ?? perStream(seeds.map(() => fastStepper(arrays)));
     }
     const column = new Int32Array(streams);
     for (let i = 0; i < prime.length - 1; i++) {
@@ -297,8 +299,26 @@ function perStream(steppers: StreamStepper[]): Stepper {
   };
 }
 
-/** The decode engine's one call per step, its logits as views of its memory. */
-function wasmStepper(engine: WaveNetEngine, streams: number, q: number): Stepper {
+/**
+ * The decode engine's one call per step, its logits as views of its memory;
+ * null where `'auto'` falls back to the tfjs path (no module, no SIMD, or
+ * wasm memory that cannot hold the engine).
+ */
+async function wasmStepper(wasm: EngineModule | null, choice: 'auto' | 'tfjs' | 'wasm', arrays: WaveNetArrays, streams: number, q: number): Promise<Stepper | null> {
+  if (wasm === null || wasm.decodeVariant() === null) return null;
+  const bytes = wasm.waveNetEngineBytes(arrays, streams);
+  if (bytes > wasm.MAX_ENGINE_BYTES) {
+    if (choice === 'auto') return null;
+    throw new ValueError(`${FN}: the decode engine would need ${(bytes / 2 ** 30).toFixed(2)} GiB of wasm memory for ${streams} stream(s) of this model (at most ${(wasm.MAX_ENGINE_BYTES / 2 ** 30).toFixed(2)} GiB); use fewer streams or \`engine: 'tfjs'\`.`);
+  }
+  let engine: WaveNetEngine;
+  try {
+    engine = await wasm.waveNetEngine(arrays, streams);
+  } catch (error) {
+    // memory.grow refused (a browser tab's memory limit): the tfjs path needs less.
+    if (choice === 'auto' && error instanceof RangeError) return null;
+    throw error;
+  }
   return {
     step(classes, want) {
       const out = engine.step(classes, want);
