@@ -319,10 +319,13 @@ async function wasmStepper(wasm: EngineModule | null, choice: 'auto' | 'tfjs' | 
     if (choice === 'auto' && error instanceof RangeError) return null;
     throw error;
   }
+  // The engine's memory never grows after it is built: the views stay valid.
+  let views: Float32Array[] = [];
   return {
     step(classes, want) {
       const out = engine.step(classes, want);
-      return Array.from({ length: streams }, (_, b) => out.subarray(b * engine.qpad, b * engine.qpad + q));
+      if (views.length === 0) views = Array.from({ length: streams }, (_, b) => out.subarray(b * engine.qpad, b * engine.qpad + q));
+      return views;
     },
   };
 }
