@@ -113,6 +113,15 @@ describe.each(BACKENDS)('WaveNet decode engine on %s', (backend) => {
     expect(result.classes.length).toBeLessThan(50 * AUDIO_CHUNK);
   });
 
+  it('an abort while a long prime is fed stops there, with nothing generated', async () => {
+    const net = buildWaveNet(CONFIGS[0]![1]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 0);
+    const prime = Array.from({ length: 20 * AUDIO_CHUNK }, (_, i) => i % 256);
+    const result = await generateAudio(net, { length: 10, seed: 1, prime, signal: controller.signal });
+    expect([result.classes.length, result.stopReason]).toEqual([0, 'aborted']);
+  });
+
   it('leaks no tensor, also when the engine meets NaN weights and throws', async () => {
     const net = buildWaveNet(CONFIGS[0]![1]);
     await generateAudio(net, { length: 10, seed: 1, engine: 'wasm' });

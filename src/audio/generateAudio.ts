@@ -50,7 +50,7 @@ export interface GenerateAudioOptions {
    * `seeds`). For playing audio while it is generated. May be async.
    */
   onChunk?: (samples: Float32Array, stream: number) => void | Promise<void>;
-  /** Stops generation (at the next chunk) when aborted. */
+  /** Stops generation when aborted, at the next chunk (also while a long `prime` is fed in). */
   signal?: AbortSignal;
   /**
    * Where to hand control back between chunks (so timers, UI and an outside
@@ -201,8 +201,9 @@ export async function generateAudio(model: tfl.LayersModel, options: GenerateAud
   const rngs = seeds.map((seed) => seedSource(seed));
   const single = options.seeds === undefined;
   const finish = (results: GenerateAudioResult[]) => (single ? results[0]! : results);
+  const nothing = () => finish(seeds.map(() => ({ classes: new Int32Array(0), samples: new Float32Array(0), stopReason: 'aborted' as const })));
   // A signal aborted before the call generates nothing.
-  if (signal?.aborted === true) return finish(seeds.map(() => ({ classes: new Int32Array(0), samples: new Float32Array(0), stopReason: 'aborted' })));
+  if (signal?.aborted === true) return nothing();
   // Loaded only when needed: the engine embeds its WebAssembly.
   const wasm = method === 'fast' && engine !== 'tfjs' ? await import('../_internal/decode/waveNetEngine.js') : null;
   if (engine === 'wasm' && wasm!.decodeVariant() === null) {
@@ -219,7 +220,10 @@ export async function generateAudio(model: tfl.LayersModel, options: GenerateAud
     for (let i = 0; i < prime.length - 1; i++) {
       column.fill(prime[i]!);
       await stepper.step(column, false); // advances the queues; the naive path needs only the history
-      if ((i + 1) % AUDIO_CHUNK === 0) await yieldControl(yieldTo);
+      if ((i + 1) % AUDIO_CHUNK === 0) {
+        await yieldControl(yieldTo);
+        if (signal?.aborted === true) return nothing(); // aborted while priming
+      }
     }
     column.fill(prime[prime.length - 1]!);
     const classes = seeds.map(() => new Int32Array(length));
