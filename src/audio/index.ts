@@ -18,9 +18,10 @@ export { buildWaveNet, receptiveField, type WaveNetConfig, type WaveNetDilationC
 export { CausalConv1D, causalConv1d, type CausalConv1DArgs } from './CausalConv1D.js';
 export { decodeWav, type DecodedWav } from './decodeWav.js';
 export { encodeWav, type EncodeWavOptions } from './encodeWav.js';
-export { generateAudio, type GenerateAudioOptions, type GenerateAudioResult } from './generateAudio.js';
+export { AUDIO_CHUNK, generateAudio, MAX_AUDIO_SAMPLES, type GenerateAudioOptions, type GenerateAudioResult } from './generateAudio.js';
 export { muLawDecode, muLawEncode, type MuLawOptions } from './muLawEncode.js';
 export { dequantize, quantize, type QuantizeOptions } from './quantize.js';
 export { WaveNetBlock, waveNetBlock, type WaveNetBlockArgs } from './WaveNetBlock.js';
 export { NonFiniteLossError, NotImplementedError, ValueError } from '../errors.js';
 export type { StopReason } from '../training/types.js';
+export type { YieldMode } from '../_internal/yieldControl.js';
