@@ -80,3 +80,90 @@ function gumbelArgMax(logits: tf.Tensor2D, seed: number | undefined): tf.Tensor1
   const gumbel = tf.neg(tf.log(tf.neg(tf.log(u))));
   return tf.cast(tf.argMax(tf.add(logits, gumbel), 1), 'int32') as tf.Tensor1D;
 }
+
+/**
+ * How many uniform numbers {@link drawRowsData} takes for `b` rows of `v`
+ * logits: one per candidate (`b·min(topK, v)`), none for temperature 0.
+ * @hidden
+ */
+export function noiseSize(sampling: ResolvedSampling, b: number, v: number): number {
+  return sampling.temperature === 0 ? 0 : b * Math.min(sampling.topK ?? v, v);
+}
+
+/**
+ * {@link sampleRows} on logits read back to the CPU, for callers that are
+ * async anyway (`generate`): no kernel runs, so no backend reads anything
+ * back synchronously (tfjs's webgl TopK kernel does, for rows shorter than
+ * 100000). `noise` is `tf.randomUniform([noiseSize(…)], 1e-20, 1, 'float32', seed)`,
+ * the numbers the backend path draws with the same seed; every step is
+ * rounded to float32 as the cpu backend's kernels round it, so on the cpu
+ * backend the ids equal {@link sampleRows}'s for the same seed.
+ * @hidden
+ */
+export function drawRowsData(logits: Float32Array, b: number, v: number, sampling: ResolvedSampling, noise: Float32Array | null): Int32Array {
+  const ids = new Int32Array(b);
+  const k = Math.min(sampling.topK ?? v, v);
+  for (let r = 0; r < b; r++) {
+    const row = logits.subarray(r * v, (r + 1) * v);
+    ids[r] = drawRowData(row, sampling, noise === null ? null : noise.subarray(r * k, (r + 1) * k));
+  }
+  return ids;
+}
+
+const f32 = Math.fround;
+
+/** One row of {@link drawRowsData}: the special rows, then the shift by the row maximum and the draw. */
+function drawRowData(row: Float32Array, sampling: ResolvedSampling, noise: Float32Array | null): number {
+  let hasNaN = false;
+  let hasPosInf = false;
+  for (const x of row) {
+    if (Number.isNaN(x)) hasNaN = true;
+    else if (x === Infinity) hasPosInf = true;
+  }
+  if (hasNaN) return NAN_LOGITS;
+  // With +∞ present, its tokens become 0 and every other −∞ (a uniform draw among the +∞ ones).
+  const finite = hasPosInf ? row.map((x) => (x === Infinity ? 0 : -Infinity)) : row;
+  let max = -Infinity;
+  for (const x of finite) if (x > max) max = x;
+  if (max === -Infinity) return NO_CANDIDATE;
+  const { temperature, topK, topP } = sampling;
+  const shifted = finite.map((x) => f32(x - max));
+  if (temperature === 0) return argMaxOf(shifted);
+  const t = f32(temperature);
+  const scaled = shifted.map((x) => f32(x / t));
+  const v = scaled.length;
+  const k = Math.min(topK ?? v, v);
+  if (k === v && topP >= 1) return argMaxOf(addGumbel(scaled, noise!));
+  // tf.topk's order: value descending, then index ascending.
+  const order = Array.from(scaled.keys())
+    .sort((a, b) => (scaled[a]! === scaled[b]! ? a - b : scaled[b]! - scaled[a]!))
+    .slice(0, k);
+  let candidates = Float32Array.from(order, (i) => scaled[i]!);
+  if (topP < 1) {
+    // softmax as the cpu kernel computes it (float32 exp, float64 sum rounded), then the exclusive cumulative mass.
+    const top = candidates[0]!;
+    const e = candidates.map((x) => f32(Math.exp(f32(x - top))));
+    let z = 0;
+    for (const x of e) z += x;
+    const sum = f32(z);
+    const p = f32(topP); // tf.less compares with a float32 scalar
+    let before = 0;
+    candidates = candidates.map((x, j) => {
+      if (j > 0) before = f32(before + f32(e[j - 1]! / sum));
+      return before < p ? x : -Infinity;
+    });
+  }
+  return order[argMaxOf(addGumbel(candidates, noise!))]!;
+}
+
+/** `logits + g`, `g = -log(-log(u))`, rounded as float32 kernels round each step. */
+function addGumbel(logits: Float32Array, u: Float32Array): Float32Array {
+  return logits.map((l, i) => f32(l + -f32(Math.log(-f32(Math.log(u[i]!))))));
+}
+
+/** The first index of the largest value (as tf.argMax). */
+function argMaxOf(values: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}

@@ -87,6 +87,41 @@ describe('generate', () => {
     expect(aborted).toEqual({ tokens: free.tokens.slice(0, 3), stopReason: 'aborted' });
   });
 
+  it("yields between tokens ('task' by default): an outside timer's abort stops it within a token; 'none' does not yield", async () => {
+    const lm = buildTransformerLM(config);
+    const abortByTimer = async (yieldTo?: 'task' | 'frame' | 'none') => {
+      const controller = new AbortController();
+      let tokensWhenFired = -1;
+      let count = 0;
+      const timer = setTimeout(() => {
+        tokensWhenFired = count;
+        controller.abort();
+      }, 0);
+      const r = await generate(lm, [1], {
+        maxNewTokens: 40,
+        seed: 1,
+        signal: controller.signal,
+        onToken: () => void count++,
+        ...(yieldTo === undefined ? {} : { yieldTo }),
+      });
+      clearTimeout(timer);
+      return { ...r, tokensWhenFired };
+    };
+    for (const mode of [undefined, 'task', 'frame'] as const) {
+      const r = await abortByTimer(mode);
+      expect(r.stopReason, String(mode)).toBe('aborted');
+      expect(r.tokensWhenFired, String(mode)).toBeGreaterThanOrEqual(1);
+      expect(r.tokens.length, String(mode)).toBe(r.tokensWhenFired); // no token drawn after the abort
+      expect(r.tokens.length, String(mode)).toBeLessThanOrEqual(2);
+    }
+    const none = await abortByTimer('none');
+    expect(none).toMatchObject({ stopReason: 'max-tokens', tokensWhenFired: -1 });
+    expect(none.tokens).toHaveLength(40);
+    await expect(generate(lm, [1], { maxNewTokens: 1, yieldTo: 'idle' as never })).rejects.toThrow(
+      /generate: invalid `yieldTo`: expected 'task', 'frame' or 'none', received "idle"/,
+    );
+  });
+
   it('works on a reloaded model with the cache, and on other models without it', async () => {
     const lm = buildTransformerLM(config);
     const dir = join(root, 'lm');

@@ -11,8 +11,9 @@ import { seedSource } from '../_internal/random.js';
 import { checkLayersModel, checkNonNegativeInt, checkOptionalSeed, checkPositiveInt } from '../_internal/validate.js';
 import { checkCallbacks } from '../training/checkCallbacks.js';
 import type { StopReason } from '../training/types.js';
+import { checkYieldMode, yieldControl, type YieldMode } from '../_internal/yieldControl.js';
 import { languageModelParts, languageModelStep, type KeyValueCache } from '../attention/languageModelParts.js';
-import { resolveSampling, sampleRows, NAN_LOGITS } from './_sampleRows.js';
+import { drawRowsData, noiseSize, resolveSampling, NAN_LOGITS, type ResolvedSampling } from './_sampleRows.js';
 
 /**
  * Options of {@link generate}.
@@ -44,6 +45,12 @@ export interface GenerateOptions {
   useCache?: boolean;
   /** Longest window the model takes. Defaults to the model's `contextLength` (or its fixed input length). */
   contextLength?: number;
+  /**
+   * Where to hand control back between tokens, so that timers, UI and an
+   * outside `signal.abort()` run within one token: `'task'`, `'frame'` or
+   * `'none'` (see {@link YieldMode}). Defaults to `'task'`.
+   */
+  yieldTo?: YieldMode;
 }
 
 /**
@@ -67,7 +74,7 @@ export interface GenerateResult {
 }
 
 const FN = 'generate';
-const KEYS = ['maxNewTokens', 'temperature', 'topK', 'topP', 'seed', 'stopTokens', 'onToken', 'signal', 'useCache', 'contextLength'] as const;
+const KEYS = ['maxNewTokens', 'temperature', 'topK', 'topP', 'seed', 'stopTokens', 'onToken', 'signal', 'useCache', 'contextLength', 'yieldTo'] as const;
 
 /**
  * Generates tokens from a language model, one at a time, with a key/value cache.
@@ -84,6 +91,13 @@ const KEYS = ['maxNewTokens', 'temperature', 'topK', 'topP', 'seed', 'stopTokens
  * absolute positions a cache cannot slide one token at a time); so a long
  * generation re-encodes half a window every `⌊contextLength / 2⌋` tokens. The
  * cached and uncached paths follow the same rule and give the same logits.
+ *
+ * **The draw.** Each step's logits are read back with one `await data()` and
+ * the token is drawn on the CPU (temperature, top-k, top-p, the same Gumbel-max
+ * draw as {@link sampleLogits}, which it equals on the cpu backend for the
+ * same seed), so no step stalls a GPU backend with a synchronous read. Between
+ * tokens the call yields (`yieldTo`, default `'task'`), so timers, UI and an
+ * outside `signal.abort()` run within one token.
  *
  * No tensors are leaked, also when the call throws (a callback that throws,
  * a model that fails mid-generation).
@@ -121,6 +135,7 @@ export async function generate(
   const sampling = resolveSampling(FN, options);
   const seed = checkOptionalSeed(FN, 'seed', options.seed);
   checkCallbacks(FN, options, ['onToken']);
+  const yieldTo = checkYieldMode(FN, 'yieldTo', options.yieldTo);
   const { onToken, signal } = options;
   const vocabSize = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1];
   if (typeof vocabSize !== 'number') throw new ValueError(`${FN}: the model's output has no fixed vocabulary size (last dimension).`);
@@ -175,25 +190,16 @@ export async function generate(
       const stepSeed = rng.nextSeed();
       const window = tokens.slice(start);
       const out = tf.tidy(() => {
-        if (useCache) {
-          const step = languageModelStep(parts!, window.slice(cached), cached, caches);
-          return { id: sampleRows(step.logits, sampling, stepSeed), caches: step.caches };
-        }
+        if (useCache) return languageModelStep(parts!, window.slice(cached), cached, caches); // logits [1, V]
         const logits = model.predict(tf.tensor2d(window, [1, window.length], 'int32')) as tf.Tensor; // [1, T, V]
-        const last = tf.reshape(tf.slice(logits, [0, window.length - 1, 0], [1, 1, vocabSize]), [1, vocabSize]) as tf.Tensor2D;
-        return { id: sampleRows(last, sampling, stepSeed), caches: [] as KeyValueCache[] };
+        return { logits: tf.slice(logits, [0, window.length - 1, 0], [1, 1, vocabSize]), caches: [] as KeyValueCache[] };
       });
       if (useCache) {
         tf.dispose(caches ?? []);
         caches = out.caches;
         cached = window.length;
       }
-      let id: number;
-      try {
-        id = (await out.id.data())[0]!;
-      } finally {
-        out.id.dispose();
-      }
+      const id = await drawToken(out.logits, vocabSize, sampling, stepSeed);
       if (id < 0) {
         throw new ValueError(
           `${FN}: the model's logits at step ${i} ${id === NAN_LOGITS ? 'contain NaN' : 'are all -Infinity'}, so no token can be drawn` +
@@ -207,6 +213,7 @@ export async function generate(
       tokens.push(id);
       generated.push(id);
       if (onToken !== undefined) await onToken(id, i);
+      await yieldControl(yieldTo);
     }
   } catch (error) {
     throw withKernelHint(error);
@@ -214,6 +221,22 @@ export async function generate(
     tf.dispose(caches ?? []);
   }
   return { tokens: generated, stopReason };
+}
+
+/**
+ * Reads one step's logits `[1, V]` back with one `await data()` (and disposes
+ * them) and draws the token on the CPU: top-k / top-p need a sort, and the
+ * webgl TopK kernel would read the logits back synchronously instead.
+ */
+async function drawToken(logits: tf.Tensor, vocabSize: number, sampling: ResolvedSampling, seed: number): Promise<number> {
+  const n = noiseSize(sampling, 1, vocabSize);
+  const noise = n === 0 ? null : tf.randomUniform([n], 1e-20, 1, 'float32', seed);
+  try {
+    const [rows, u] = await Promise.all([logits.data() as Promise<Float32Array>, noise?.data() as Promise<Float32Array> | undefined]);
+    return drawRowsData(rows, 1, vocabSize, sampling, u ?? null)[0]!;
+  } finally {
+    tf.dispose([logits, ...(noise === null ? [] : [noise])]);
+  }
 }
 
 function checkToken(field: string, t: unknown, vocabSize: number): number {

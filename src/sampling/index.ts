@@ -18,5 +18,6 @@
 export { interpolateLatents, type InterpolateLatentsOptions } from './interpolateLatents.js';
 export { generate, type GenerateOptions, type GenerateResult, type GenerateStopReason } from './generate.js';
 export type { StopReason } from '../training/types.js';
+export type { YieldMode } from '../_internal/yieldControl.js';
 export { sampleLogits, type SampleLogitsOptions } from './sampleLogits.js';
 export { NonFiniteLossError, NotImplementedError, ValueError } from '../errors.js';

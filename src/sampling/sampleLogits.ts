@@ -33,7 +33,10 @@ const FN = 'sampleLogits';
  * the nucleus: the smallest set of the largest whose softmax mass reaches
  * `topP` (the most likely token is always kept); the draw is from the
  * renormalised softmax of what is left. `temperature: 0` returns the argmax.
- * Runs on the backend (no data read back), so it works on every backend.
+ * Runs on the backend and returns a tensor, so it works on every backend; on
+ * webgl (and webgpu), tfjs's TopK kernel behind `topK` / `topP` reads rows
+ * shorter than 100000 back synchronously (`TOPK_LAST_DIM_CPU_HANDOFF_SIZE_THRESHOLD`);
+ * {@link generate} draws on the CPU after an async read instead.
  *
  * Defined for every row: logits are shifted by their row maximum before the
  * temperature divides them, so a tiny temperature tends to the argmax; a row

@@ -19,9 +19,10 @@ import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildTransformerLM, multiHeadAttention, trainLanguageModel } from 'tfjs-generative';
+import { buildTransformerLM, generate, multiHeadAttention, trainLanguageModel } from 'tfjs-generative';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerDir, ensureDist, root } from '../_dist.js';
+import { attentionAndGradients, families, type FamilyName } from './_families.js';
 import type { CaseName, InitInfo, Measured, TensorData } from './page.js';
 import { serve, type StaticServer } from './server.js';
 
@@ -68,8 +69,9 @@ describe.runIf(!hasChromium && inCI)('the browser suite under CI', () => {
 
 /** Node's cpu backend's answers, for the cases compared across backends. */
 interface Reference {
-  mha: { x: TensorData; weights: TensorData[]; numHeads: number; keyDim: number; y: number[]; dx: number[] };
-  lm: { tokens: number[]; loss: number[] };
+  mha: { x: TensorData; weights: TensorData[]; numHeads: number; keyDim: number; y: number[]; dx: number[]; dw: number[][] };
+  lm: { tokens: number[]; loss: number[]; topK: number[] };
+  families: Record<FamilyName, Record<string, number | number[]>>;
 }
 
 async function tensorData(t: tf.Tensor): Promise<TensorData> {
@@ -82,18 +84,23 @@ async function cpuReference(): Promise<Reference> {
   const keyDim = 4;
   const layer = multiHeadAttention({ numHeads, keyDim, seed: 1 });
   const x = tf.randomNormal([2, 5, 8], 0, 1, 'float32', 11); // [B, T, C]
-  const y = layer.apply([x, x], { useCausalMask: true }) as tf.Tensor;
-  const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.square(layer.apply([input, input], { useCausalMask: true }) as tf.Tensor)))(x);
+  const lib = async <T>(fn: () => T | Promise<T>): Promise<T> => fn();
+  const { y, dx, dw } = await attentionAndGradients(lib, layer, x);
   const weights = await Promise.all(layer.getWeights().map(tensorData));
-  const mha = { x: await tensorData(x), weights, numHeads, keyDim, y: Array.from(await y.data()), dx: Array.from(await dx.data()) };
-  tf.dispose([x, y, dx]);
+  const mha = { x: await tensorData(x), weights, numHeads, keyDim, y, dx, dw };
+  x.dispose();
   layer.dispose();
 
   const tokens = Array.from({ length: 240 }, (_, i) => (i * 7 + Math.floor(i / 5)) % 12);
   const lm = buildTransformerLM({ vocabSize: 12, contextLength: 16, modelDim: 16, numHeads: 2, numLayers: 1, seed: 1 });
   const { history } = await trainLanguageModel(lm, tokens, { steps: 3, batchSize: 4, seed: 1 });
+  const topK = (await generate(lm, [1, 2, 3], { maxNewTokens: 10, temperature: 1, topK: 6, topP: 0.9, seed: 7 })).tokens;
   lm.dispose();
-  return { mha, lm: { tokens, loss: history.loss } };
+  const familyResults = {} as Reference['families'];
+  for (const name of Object.keys(families) as FamilyName[]) {
+    familyResults[name] = (await families[name](lib, () => undefined)) as Record<string, number | number[]>;
+  }
+  return { mha, lm: { tokens, loss: history.loss, topK }, families: familyResults };
 }
 
 const maxAbsDiff = (a: readonly number[], b: readonly number[]): number => {
@@ -109,14 +116,32 @@ interface Target {
   gpu: boolean;
   /** Largest absolute difference from Node's cpu backend allowed for attention (values of order 1). */
   tolerance: number;
+  /** Largest difference from Node's cpu backend, relative (floor 1), allowed for the families' losses and outputs after a few training steps. */
+  familyTolerance: number;
 }
 
 const TARGETS: Target[] = [
-  { name: 'webgl', backend: 'webgl', isolated: false, gpu: true, tolerance: 1e-4 },
-  { name: 'wasm, 1 thread', backend: 'wasm', threads: 1, isolated: false, gpu: false, tolerance: 1e-5 },
-  { name: 'wasm, 2 threads (COOP/COEP)', backend: 'wasm', threads: 2, isolated: true, gpu: false, tolerance: 1e-5 },
-  { name: 'webgpu', backend: 'webgpu', isolated: false, gpu: true, tolerance: 1e-4 },
+  { name: 'webgl', backend: 'webgl', isolated: false, gpu: true, tolerance: 1e-4, familyTolerance: 1e-3 },
+  { name: 'wasm, 1 thread', backend: 'wasm', threads: 1, isolated: false, gpu: false, tolerance: 1e-5, familyTolerance: 1e-5 },
+  { name: 'wasm, 2 threads (COOP/COEP)', backend: 'wasm', threads: 2, isolated: true, gpu: false, tolerance: 1e-5, familyTolerance: 1e-5 },
+  { name: 'webgpu', backend: 'webgpu', isolated: false, gpu: true, tolerance: 1e-4, familyTolerance: 1e-3 },
 ];
+
+const relDiff = (a: readonly number[], b: readonly number[]): number => {
+  expect(a.length).toBe(b.length);
+  return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!) / Math.max(1, Math.abs(b[i]!))), 0);
+};
+
+/**
+ * Synchronous GPU reads still expected on webgl/webgpu, by family, with the
+ * frames they come from. trainGAN and sampleGAN check conditional labels with
+ * `dataSync()`, one read each when the labels live on the GPU; helper A's branch (issue 15: "remove their dataSync label
+ * checks") reads them with `await data()`. After merging it, delete the entry:
+ * the case then expects 0 like every other.
+ */
+const KNOWN_SYNC_READS: Partial<Record<FamilyName, { count: number; from: RegExp }>> = {
+  conditionalGAN: { count: 2, from: /\b(trainGAN|sampleGAN|checkLabels)\b/ },
+};
 
 describe.skipIf(!hasChromium)('the built package in headless Chromium', () => {
   let dir = '';
@@ -131,7 +156,7 @@ describe.skipIf(!hasChromium)('the built package in headless Chromium', () => {
     const started = Date.now();
     await ensureDist();
     dir = consumerDir('browser');
-    copyFileSync(join(root, 'test', 'browser', 'page.ts'), join(dir, 'page.ts'));
+    for (const file of ['page.ts', '_families.ts']) copyFileSync(join(root, 'test', 'browser', file), join(dir, file));
     writeFileSync(join(dir, 'entry.js'), `${hasWebGPUBackend ? "import '@tensorflow/tfjs-backend-webgpu';\n" : ''}import './page.ts';\n`);
     const result = await build({
       entryPoints: [join(dir, 'entry.js')],
@@ -207,13 +232,17 @@ describe.skipIf(!hasChromium)('the built package in headless Chromium', () => {
       if (started) timings.push(`${target.name} ${((Date.now() - started) / 1000).toFixed(1)}s`);
     });
 
-    async function run<T>(name: CaseName, payload: unknown = {}): Promise<T & Measured> {
+    async function run<T>(name: CaseName, payload: unknown = {}, known?: { count: number; from: RegExp }): Promise<T & Measured> {
       const before = errors.length;
       const result = await page.evaluate(([n, p]) => (globalThis as any).harness.run(n, p), [name, payload] as const);
       const measured = result as T & Measured;
       expect(errors.slice(before), 'console errors').toEqual([]);
       expect(measured.tensorsAfter, `tensors left behind; numTensors by step: ${JSON.stringify(measured.trace)}`).toBe(measured.tensorsBefore);
-      if (target.gpu) expect(measured.readSyncCalls, `synchronous GPU reads:\n${measured.readSyncStacks.join('\n---\n')}`).toBe(0);
+      if (target.gpu) {
+        const stacks = `synchronous GPU reads:\n${measured.readSyncStacks.join('\n---\n')}`;
+        expect(measured.readSyncCalls, stacks).toBe(known?.count ?? 0);
+        if (known !== undefined) for (const stack of measured.readSyncStacks) expect(stack, stacks).toMatch(known.from);
+      }
       expect(measured.addNMaxInputs, 'AddN of 8 or more tensors (zeros on SwiftShader WebGPU)').toBeLessThan(8);
       console.log(`${target.name} ${name}: AddN kernels ${measured.addNCalls} (most inputs ${measured.addNMaxInputs}), synchronous GPU reads ${measured.readSyncCalls}, tensors ${measured.tensorsBefore} -> ${measured.tensorsAfter}`);
       return measured;
@@ -230,7 +259,9 @@ describe.skipIf(!hasChromium)('the built package in headless Chromium', () => {
 
     it.skipIf(!available)('counts what it checks: an AddN of 8 tensors, and on GPU backends a synchronous read', async () => {
       const r = await page.evaluate(() => (globalThis as any).harness.run('instruments', {}));
-      expect(r).toMatchObject({ synced: [16, 16, 16, 16], addNCalls: 1, addNMaxInputs: 8, readSyncCalls: target.gpu ? 1 : 0 });
+      // On SwiftShader's WebGPU adapter the AddN of 8 returns zeros (the trap the AddN count guards against); of 7, the sum.
+      const synced = target.backend === 'webgpu' ? [0, 0, 0, 0] : [16, 16, 16, 16];
+      expect(r).toMatchObject({ synced, sumOfSeven: [7, 7, 7, 7], addNCalls: 1, addNMaxInputs: 8, readSyncCalls: target.gpu ? 1 : 0 });
       expect(r.tensorsAfter).toBe(r.tensorsBefore);
     });
 
@@ -245,14 +276,21 @@ describe.skipIf(!hasChromium)('the built package in headless Chromium', () => {
       expect(r.after).toEqual(r.before);
     });
 
-    it.skipIf(!available)("runs MultiHeadAttention forward and input gradient as Node's cpu backend does", async () => {
-      const { y, dx, ...payload } = reference.mha;
-      const r = await run<{ y: number[]; dx: number[] }>('mha', payload);
+    it.skipIf(!available)("runs MultiHeadAttention forward, input and weight gradients as Node's cpu backend does", async () => {
+      const { y, dx, dw, ...payload } = reference.mha;
+      const r = await run<{ y: number[]; dx: number[]; dw: number[][] }>('mha', payload);
       const diffY = maxAbsDiff(r.y, y);
       const diffDx = maxAbsDiff(r.dx, dx);
-      console.log(`${target.name}: attention max |Δ| forward ${diffY.toExponential(2)}, input gradient ${diffDx.toExponential(2)}`);
+      expect(r.dw).toHaveLength(dw.length);
+      expect(dw.length).toBe(8); // query, key, value, output: kernel and bias each
+      const diffDw = dw.map((g, i) => relDiff(r.dw[i]!, g));
+      console.log(
+        `${target.name}: attention max |Δ| forward ${diffY.toExponential(2)}, input gradient ${diffDx.toExponential(2)}, weight gradients (relative, floor 1) ${diffDw.map((d) => d.toExponential(1)).join(' ')}`,
+      );
       expect(diffY).toBeLessThanOrEqual(target.tolerance);
       expect(diffDx).toBeLessThanOrEqual(target.tolerance * 10); // the gradient's values reach ~10
+      expect(Math.max(...diffDw)).toBeLessThanOrEqual(target.tolerance * 10);
+      expect(dw.every((g) => g.some((v) => v !== 0))).toBe(true); // every weight gets a gradient
     });
 
     it.skipIf(!available)('trains a transformer LM (losses as on cpu) and generates the same tokens with and without the cache', async () => {
@@ -264,11 +302,9 @@ describe.skipIf(!hasChromium)('the built package in headless Chromium', () => {
         sampledPlain: number[];
         topKCached: number[];
         topKPlain: number[];
-        topKReadSyncs: number;
-        gpuTopK: { tokens: number[]; readSyncs: number } | null;
       }>('lm', { tokens: reference.lm.tokens });
       const diff = maxAbsDiff(r.loss, reference.lm.loss);
-      console.log(`${target.name}: LM losses ${r.loss.map((l) => l.toFixed(5)).join(', ')} (cpu ${reference.lm.loss.map((l) => l.toFixed(5)).join(', ')}), max |Δ| ${diff.toExponential(2)}; top-k draws: ${r.topKReadSyncs} synchronous reads`);
+      console.log(`${target.name}: LM losses ${r.loss.map((l) => l.toFixed(5)).join(', ')} (cpu ${reference.lm.loss.map((l) => l.toFixed(5)).join(', ')}), max |Δ| ${diff.toExponential(2)}`);
       expect(diff).toBeLessThanOrEqual(target.tolerance * 10);
       for (const [cached, plain] of [
         [r.greedyCached, r.greedyPlain],
@@ -279,15 +315,60 @@ describe.skipIf(!hasChromium)('the built package in headless Chromium', () => {
         expect(cached).toEqual(plain);
       }
       expect(r.sampledCached).not.toEqual(r.greedyCached); // the seeded draws are draws
-      if (target.gpu) {
-        // Known: generate's top-k / top-p draw calls tf.topk, which webgl's
-        // kernel runs on the CPU after a synchronous read for rows shorter
-        // than TOPK_LAST_DIM_CPU_HANDOFF_SIZE_THRESHOLD (100000): one stall per
-        // token. This fails once the library avoids it; then expect 0 here.
-        expect(r.topKReadSyncs).toBeGreaterThan(0);
-        // With the flag at 0 the kernel stays on the GPU: no stall, same tokens.
-        expect(r.gpuTopK).toEqual({ tokens: r.topKCached, readSyncs: 0 });
+      // The draw runs on the CPU from the logits, so the same seed gives cpu's tokens unless the logits moved across a draw's boundary.
+      const same = r.topKCached.filter((t, i) => t === reference.lm.topK[i]).length;
+      console.log(`${target.name}: top-k/top-p tokens ${r.topKCached.join(' ')} (cpu ${reference.lm.topK.join(' ')}): ${same}/10 equal`);
+    });
+
+    /** Runs a family case and compares every number it returns with Node's cpu backend. */
+    async function family(name: FamilyName): Promise<Record<string, number[]>> {
+      const r = (await run<Record<string, number | number[]>>('family', { name }, KNOWN_SYNC_READS[name])) as unknown as Record<string, unknown>;
+      const cpu = reference.families[name];
+      const diffs: string[] = [];
+      let worst = 0;
+      for (const [key, expected] of Object.entries(cpu)) {
+        const got = r[key] as number | number[];
+        const diff = relDiff([got].flat(), [expected].flat());
+        expect([got].flat().every(Number.isFinite), key).toBe(true);
+        diffs.push(`${key} ${diff.toExponential(1)}`);
+        if (key !== 'fast' && key !== 'naive') worst = Math.max(worst, diff);
       }
+      console.log(`${target.name} ${name}: max |Δ| from cpu (relative, floor 1): ${diffs.join(', ')}`);
+      expect(worst).toBeLessThanOrEqual(target.familyTolerance);
+      return r as Record<string, number[]>;
+    }
+
+    it.skipIf(!available)('trains a conditional DCGAN and samples it by label', async () => {
+      const r = await family('conditionalGAN');
+      expect(r.generatorLoss).toHaveLength(2);
+      expect(r.samples).toHaveLength(4 * 8 * 8);
+    });
+
+    it.skipIf(!available)('trains a WGAN-GP (critic steps with the gradient penalty) and samples it', async () => {
+      const r = await family('wganGP');
+      expect(r.discriminatorLoss).toHaveLength(1);
+      expect(r.samples).toHaveLength(2 * 8 * 8);
+    });
+
+    it.skipIf(!available)('trains a WaveNet, and its fast generation equals the naive one', async () => {
+      const r = await family('waveNet');
+      expect(r.loss).toHaveLength(2);
+      expect(r.fast).toHaveLength(16);
+      expect(r.fast).toEqual(r.naive);
+      const same = r.fast!.filter((c, i) => c === (reference.families.waveNet.fast as number[])[i]).length;
+      console.log(`${target.name}: WaveNet classes equal to cpu's: ${same}/16`);
+    });
+
+    it.skipIf(!available)('trains a dense and a convolutional VAE', async () => {
+      const r = await family('vae');
+      expect(r.denseLoss).toHaveLength(2);
+      expect(r.convLoss).toHaveLength(2);
+    });
+
+    it.skipIf(!available)('runs CycleGAN and the StyleGAN-style generator forward, and one training step of each', async () => {
+      const r = await family('cycleStyle');
+      expect(r.cycleForward).toHaveLength(16);
+      expect(r.styleLoss).toHaveLength(2);
     });
 
     it.skipIf(!available)('encodes a PNG and a WAV into Blobs that the browser decodes', async () => {
@@ -302,7 +383,7 @@ describe.skipIf(!hasChromium)('the built package in headless Chromium', () => {
     });
   });
 
-  it.skipIf(!hasWebGPUBackend)('setBackend("webgpu") resolves false, and says so, when there is no adapter', async () => {
+  it.skipIf(!hasWebGPUBackend)('setBackend("webgpu") fails clearly when there is no adapter (the page says why; nothing runs on a fallback unnoticed)', async () => {
     const { page, errors } = await open(browser!, plain!); // launched without the WebGPU flags
     const r = await page.evaluate(async () => {
       const adapter = await (navigator as any).gpu?.requestAdapter();
@@ -311,8 +392,13 @@ describe.skipIf(!hasChromium)('the built package in headless Chromium', () => {
     });
     await page.close();
     expect(r.adapter).toBe(false);
-    expect(r.info.ok).toBe(false);
-    expect(r.info.backend).not.toBe('webgpu');
+    // A clear failure: the result is false and the page says why. Left to
+    // itself, tfjs keeps reporting 'webgpu', and the next op retries the
+    // highest-priority backend (webgpu, started asynchronously) and throws an
+    // error that does not name the cause; hence the check (docs/backends.md).
+    expect(r.info).toMatchObject({ ok: false, backend: 'webgpu' });
+    expect(r.info.nextOp).toMatch(/^threw: The highest priority backend 'webgpu' has not yet been initialized/);
+    expect(r.info.error).toBe("tf.setBackend('webgpu') resolved false: navigator.gpu.requestAdapter() found no adapter");
     expect(errors).toEqual([]);
   });
 });

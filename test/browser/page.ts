@@ -28,6 +28,7 @@ import {
   trainLanguageModel,
 } from 'tfjs-generative';
 import { registerWasmKernels } from 'tfjs-generative/wasm';
+import { attentionAndGradients, families, values, type FamilyName, type Lib } from './_families.js';
 
 /** A tensor's values and shape, as they cross between the test process and the page. */
 export interface TensorData {
@@ -42,6 +43,14 @@ export interface InitInfo {
   crossOriginIsolated: boolean;
   wasmThreads: number | null;
   kitRegistered: boolean | null;
+  /** Why the backend did not start (an app shows this instead of running on a fallback). */
+  error: string | null;
+  /**
+   * After a failed start, what the next op did: tfjs retries its
+   * highest-priority backend; if that one starts asynchronously (webgpu,
+   * wasm) the op throws, otherwise it runs there (webgl, cpu), silently.
+   */
+  nextOp: string | null;
 }
 
 /** What every case reports besides its own results. */
@@ -88,7 +97,7 @@ function hook(): void {
   backend.readSync = (dataId: object) => {
     if (depth > 0 && inside === 0 && onGPU(dataId)) {
       readSyncCalls += 1;
-      if (readSyncStacks.length < 3) readSyncStacks.push(new Error('readSync').stack ?? '');
+      if (readSyncStacks.length < 8) readSyncStacks.push(new Error('readSync').stack ?? '');
     }
     inside += 1;
     try {
@@ -119,12 +128,6 @@ async function measured<T extends object>(body: (mark: (step: string) => void) =
   return { ...result, tensorsBefore, tensorsAfter: tf.memory().numTensors, trace, readSyncCalls, readSyncStacks, addNCalls, addNMaxInputs };
 }
 
-async function values(t: tf.Tensor): Promise<number[]> {
-  const data = Array.from(await t.data());
-  t.dispose();
-  return data;
-}
-
 const cases = {
   /** DCGAN train steps, seeded samples, an IndexedDB save and load, the same samples again. */
   async dcgan(payload: { url: string }) {
@@ -151,7 +154,7 @@ const cases = {
     });
   },
 
-  /** A MultiHeadAttention holding the given weights: its output and input gradient on `x`. */
+  /** A MultiHeadAttention holding the given weights: its output, and its input and weight gradients on `x`. */
   async mha(payload: { x: TensorData; weights: TensorData[]; numHeads: number; keyDim: number }) {
     return measured(async (mark) => {
       const layer = multiHeadAttention({ numHeads: payload.numHeads, keyDim: payload.keyDim, seed: 1 });
@@ -161,23 +164,24 @@ const cases = {
       layer.setWeights(weights);
       tf.dispose(weights);
       mark('built');
-      const y = await values(await lib(() => layer.apply([x, x], { useCausalMask: true }) as tf.Tensor));
-      const loss = (input: tf.Tensor) => tf.sum(tf.square(layer.apply([input, input], { useCausalMask: true }) as tf.Tensor));
-      const dx = await values(await lib(() => tf.grad(loss)(x)));
+      const result = await attentionAndGradients(lib, layer, x);
       mark('ran');
       x.dispose();
       layer.dispose();
-      return { y, dx };
+      return result;
     });
   },
 
+  /** One of the model families of `_families.ts`. */
+  async family(payload: { name: FamilyName }) {
+    const family = families[payload.name] as (lib: Lib, mark: (step: string) => void) => Promise<object>;
+    return measured((mark) => family(lib, mark));
+  },
+
   /**
-   * A small transformer LM: training steps, then greedy and seeded generation
-   * with and without the cache. The synchronous reads of the top-k draw are
-   * counted apart (`topKReadSyncs`, and not in `readSyncCalls`): tfjs's webgl
-   * TopK kernel reads its input back synchronously for rows shorter than
-   * `TOPK_LAST_DIM_CPU_HANDOFF_SIZE_THRESHOLD` (100000) elements; the same
-   * draw is then repeated with that flag at 0 (the kernel stays on the GPU).
+   * A small transformer LM: training steps, then greedy, seeded and top-k /
+   * top-p generation with and without the cache (generate draws on the CPU
+   * after an async read: no synchronous read, counted as every case's).
    */
   async lm(payload: { tokens: number[] }) {
     return measured(async (mark) => {
@@ -185,36 +189,20 @@ const cases = {
       const { history } = await lib(() => trainLanguageModel(lm, payload.tokens, { steps: 3, batchSize: 4, seed: 1 }));
       mark('trained');
       const prompt = [1, 2, 3];
-      const run = async (useCache: boolean, sampling: { temperature: number; topK?: number; seed?: number }) =>
+      const run = async (useCache: boolean, sampling: { temperature: number; topK?: number; topP?: number; seed?: number }) =>
         (await lib(() => generate(lm, prompt, { maxNewTokens: 10, useCache, ...sampling }))).tokens;
       const greedy = { temperature: 0 };
       const sampled = { temperature: 1, seed: 7 };
-      const topK = { temperature: 1, topK: 6, seed: 7 };
+      const topK = { temperature: 1, topK: 6, topP: 0.9, seed: 7 };
       const greedyCached = await run(true, greedy);
       const greedyPlain = await run(false, greedy);
       const sampledCached = await run(true, sampled);
       const sampledPlain = await run(false, sampled);
-      const beforeTopK = readSyncCalls;
       const topKCached = await run(true, topK);
       const topKPlain = await run(false, topK);
-      const topKReadSyncs = readSyncCalls - beforeTopK;
-      readSyncCalls = beforeTopK;
-      let gpuTopK: { tokens: number[]; readSyncs: number } | null = null;
-      const flag = 'TOPK_LAST_DIM_CPU_HANDOFF_SIZE_THRESHOLD';
-      if (tf.getBackend() === 'webgl' || tf.getBackend() === 'webgpu') {
-        const saved = tf.env().getNumber(flag);
-        tf.env().set(flag, 0);
-        try {
-          const tokens = await run(true, topK);
-          gpuTopK = { tokens, readSyncs: readSyncCalls - beforeTopK };
-          readSyncCalls = beforeTopK;
-        } finally {
-          tf.env().set(flag, saved);
-        }
-      }
       mark('generated');
       lm.dispose();
-      return { loss: history.loss, greedyCached, greedyPlain, sampledCached, sampledPlain, topKCached, topKPlain, topKReadSyncs, gpuTopK };
+      return { loss: history.loss, greedyCached, greedyPlain, sampledCached, sampledPlain, topKCached, topKPlain };
     });
   },
 
@@ -225,8 +213,10 @@ const cases = {
       const sum = await lib(() => tf.addN(parts));
       const doubled = tf.mul(sum, 2); // computed on the backend, not yet read
       const synced = await lib(() => Array.from(doubled.dataSync()));
-      tf.dispose([...parts, sum, doubled]);
-      return { synced };
+      const seven = tf.addN(parts.slice(0, 7)); // outside lib: not counted
+      const sumOfSeven = Array.from(await seven.data());
+      tf.dispose([...parts, sum, doubled, seven]);
+      return { synced, sumOfSeven };
     });
     return result;
   },
@@ -275,9 +265,32 @@ const harness = {
     }
     const ok = await tf.setBackend(backend);
     if (ok) hook();
+    let error: string | null = null;
+    let nextOp: string | null = null;
+    const reported = tf.getBackend(); // still the requested name after a failure
+    if (!ok) {
+      // What an app must do: check the result and say why, instead of letting
+      // the next op fail obscurely or run elsewhere. tfjs keeps the failed
+      // name in getBackend(); see `nextOp`.
+      const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+      const why =
+        backend !== 'webgpu' ? 'its initialisation failed'
+        : gpu === undefined ? 'navigator.gpu is missing (WebGPU is off in this browser)'
+        : (await gpu.requestAdapter()) == null ? 'navigator.gpu.requestAdapter() found no adapter'
+        : 'its initialisation failed';
+      error = `tf.setBackend('${backend}') resolved false: ${why}`;
+      try {
+        tf.dispose(tf.add(tf.scalar(1), tf.scalar(1)));
+        nextOp = `ran on ${tf.getBackend()}`;
+      } catch (e) {
+        nextOp = `threw: ${(e as Error).message}`;
+      }
+    }
     return {
       ok,
-      backend: tf.getBackend(),
+      error,
+      nextOp,
+      backend: reported,
       crossOriginIsolated: globalThis.crossOriginIsolated === true,
       wasmThreads: ok && backend === 'wasm' ? wasmBackend.getThreadsCount() : null,
       kitRegistered,
