@@ -15,6 +15,7 @@
  * @module tfjs-generative/training
  */
 export type { StopReason, TokenStream, TrainingData } from './types.js';
+export { latestCheckpoint, type CheckpointInfo, type CheckpointOptions } from './checkpoint.js';
 export {
   trainGAN,
   type GANEpochInfo,
