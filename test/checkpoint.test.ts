@@ -1,0 +1,306 @@
+// Checkpoints of the training loops: a run killed with SIGKILL at random
+// moments (during steps and during saves) and resumed ends bit-identical to an
+// uninterrupted one; a checkpoint made with another setup is refused naming the
+// difference; `keep` is honoured; unreadable checkpoint folders are passed over
+// and cleaned; nothing leaks.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTransformerLM } from '../src/attention/index.js';
+import { latestCheckpoint, trainLanguageModel, trainVAE, trainWaveNet } from '../src/training/index.js';
+import { buildVAE } from '../src/vae/index.js';
+import { buildWaveNet } from '../src/audio/index.js';
+import { ValueError } from '../src/errors.js';
+import { checkpointRuns, LM_STEPS, VAE_STEPS, weightBytes } from './checkpointRuns.js';
+
+const root = resolve(import.meta.dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'tfjs-generative-checkpoint-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+let counter = 0;
+const fresh = (): string => join(work, `run-${counter++}`);
+
+/** The step folders of a checkpoint folder, sorted. */
+const stepNames = (dir: string): string[] => readdirSync(dir).filter((n) => n.startsWith('step-')).sort();
+
+/** Mulberry32, so that the kill moments of a failing run can be replayed. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Runs the child; with `killAfter`, sends SIGKILL `delayMs` after its
+ * `killAfter`-th step line. Resolves to whether it was killed and the step
+ * lines it printed.
+ */
+function runChild(dir: string, backend: string, kill?: { afterLines: number; delayMs: number }): Promise<{ killed: boolean; lines: string[] }> {
+  return new Promise((done, fail) => {
+    const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'test/checkpoint.child.ts'), dir, backend], { cwd: root });
+    const lines: string[] = [];
+    let stderr = '';
+    let buffered = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const parts = buffered.split('\n');
+      buffered = parts.pop()!;
+      for (const line of parts) {
+        if (!/^(lm|vae) \d+$/.test(line)) continue;
+        lines.push(line);
+        if (kill !== undefined && lines.length === kill.afterLines) setTimeout(() => child.kill('SIGKILL'), kill.delayMs);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL') done({ killed: true, lines });
+      else if (code === 0) done({ killed: false, lines });
+      else fail(new Error(`child exited with ${String(code)}:\n${stderr}`));
+    });
+  });
+}
+
+describe('checkpoints: kill -9 and resume', () => {
+  const baseline: Record<string, { lm: Buffer; vae: Buffer }> = {};
+  beforeAll(async () => {
+    const runs = checkpointRuns();
+    const lm = await runs.lm(undefined);
+    const vae = await runs.vae(undefined);
+    baseline['cpu'] = { lm: weightBytes([lm]), vae: weightBytes([vae.encoder, vae.decoder]) };
+    lm.dispose();
+    vae.vae.dispose();
+  });
+
+  it('a run killed 3 times at random moments (in steps and in saves) ends bit-identical to an uninterrupted run', async () => {
+    const dir = fresh();
+    mkdirSync(dir);
+    const random = prng(Number(process.env['CHECKPOINT_KILL_SEED'] ?? Date.now() % 1e9));
+    const seen: string[][] = [];
+    let kills = 0;
+    for (let attempt = 0; attempt < 12; attempt++) {
+      // Three kills, each after 1 to 6 step lines of that run and 0 to 40 ms later (often inside a save).
+      const kill = kills < 3 ? { afterLines: 1 + Math.floor(random() * 6), delayMs: Math.floor(random() * 40) } : undefined;
+      const { killed, lines } = await runChild(dir, 'cpu', kill);
+      seen.push(lines);
+      if (!killed) break;
+      kills++;
+    }
+    expect(kills).toBe(3);
+    expect(readFileSync(join(dir, 'final-lm.bin')).equals(baseline['cpu']!.lm)).toBe(true);
+    expect(readFileSync(join(dir, 'final-vae.bin')).equals(baseline['cpu']!.vae)).toBe(true);
+    // The last run resumed: it did not start at step 0 of both loops.
+    const last = seen.at(-1)!;
+    expect(last.length).toBeLessThan(LM_STEPS + VAE_STEPS);
+    // Every checkpoint folder left is complete, and no temp folder survives a completed save.
+    for (const loop of ['lm', 'vae']) {
+      const names = readdirSync(join(dir, loop));
+      expect(names.filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+      for (const name of names) expect(existsSync(join(dir, loop, name, 'checkpoint.json'))).toBe(true);
+    }
+  }, 240_000);
+});
+
+describe('checkpoints in one process', () => {
+  const runs = checkpointRuns();
+  let plain: { lm: Buffer; vae: Buffer };
+  beforeAll(async () => {
+    const lm = await runs.lm(undefined);
+    const vae = await runs.vae(undefined);
+    plain = { lm: weightBytes([lm]), vae: weightBytes([vae.encoder, vae.decoder]) };
+    lm.dispose();
+    vae.vae.dispose();
+  });
+
+  it('trainVAE resumes mid-epoch bit-exactly (shuffle order, z draws, Adam state)', async () => {
+    const to = fresh();
+    const v = buildVAE({ inputShape: [6], latentDim: 2, hiddenUnits: [8], seed: 7 });
+    const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([24, 6], 0, 1, 'float32', 9), 0.5), 'float32'));
+    // Stopped at step 4: epoch 1, one batch in.
+    const first = await trainVAE(v, x, { steps: 4, batchSize: 8, seed: 6, checkpoint: { to, every: 3 } });
+    expect(first.steps).toBe(4);
+    const info = await latestCheckpoint(to);
+    expect(info).toMatchObject({ loop: 'trainVAE', step: 4, epoch: 1, batch: 1, seed: 6, models: ['encoder', 'decoder'] });
+    x.dispose();
+    const resumed = await runs.vae({ to, every: 3 });
+    expect(weightBytes([resumed.encoder, resumed.decoder]).equals(plain.vae)).toBe(true);
+    expect(weightBytes([resumed.encoder, resumed.decoder]).equals(weightBytes([v.encoder, v.decoder]))).toBe(false);
+  });
+
+  it('trainLanguageModel resumes bit-exactly; `steps` counts from the start, `history` holds this call', async () => {
+    const to = fresh();
+    const model = buildTransformerLM({ vocabSize: 11, contextLength: 8, modelDim: 8, numHeads: 2, numLayers: 1, seed: 3 });
+    const tokens = Array.from({ length: 200 }, (_, i) => (i * 7 + (i >> 3)) % 11);
+    await trainLanguageModel(model, tokens, { steps: 5, batchSize: 4, seed: 5, checkpoint: { to, every: 2 } });
+    expect(stepNames(to)).toEqual(['step-000002', 'step-000004', 'step-000005']);
+    const again = buildTransformerLM({ vocabSize: 11, contextLength: 8, modelDim: 8, numHeads: 2, numLayers: 1, seed: 3 });
+    const seen: number[] = [];
+    const result = await trainLanguageModel(again, tokens, {
+      steps: LM_STEPS,
+      batchSize: 4,
+      seed: 5,
+      checkpoint: { to: pathToFileURL(to).href, every: 2 },
+      onStep: ({ step }) => void seen.push(step),
+    });
+    expect(seen).toEqual([5, 6, 7, 8, 9, 10, 11]);
+    expect(result.steps).toBe(LM_STEPS);
+    expect(result.history.loss).toHaveLength(LM_STEPS - 5);
+    expect(weightBytes([again]).equals(plain.lm)).toBe(true);
+    // A finished run called again does nothing.
+    const done = await trainLanguageModel(again, tokens, { steps: LM_STEPS, batchSize: 4, seed: 5, checkpoint: { to, every: 2 } });
+    expect(done).toMatchObject({ steps: LM_STEPS, stopReason: 'completed', history: { loss: [] } });
+    expect(weightBytes([again]).equals(plain.lm)).toBe(true);
+  });
+
+  it('an unseeded run stores its seed and a resumed call without a seed reuses it', async () => {
+    const to = fresh();
+    const make = () => buildTransformerLM({ vocabSize: 11, contextLength: 8, modelDim: 8, numHeads: 2, numLayers: 1, seed: 3 });
+    const tokens = Array.from({ length: 200 }, (_, i) => (i * 5) % 11);
+    const a = make();
+    await trainLanguageModel(a, tokens, { steps: 3, batchSize: 4, checkpoint: { to, every: 3 } });
+    const { seed } = (await latestCheckpoint(to))!;
+    await trainLanguageModel(a, tokens, { steps: 6, batchSize: 4, checkpoint: { to, every: 3 } });
+    const b = make();
+    await trainLanguageModel(b, tokens, { steps: 6, batchSize: 4, seed });
+    expect(weightBytes([a]).equals(weightBytes([b]))).toBe(true);
+  });
+
+  it('trainWaveNet resumes bit-exactly', async () => {
+    const to = fresh();
+    const audio = Float32Array.from({ length: 300 }, (_, i) => Math.sin(i / 5) * 0.5);
+    const make = () => buildWaveNet({ residualChannels: 4, skipChannels: 4, dilations: [1, 2], quantizationLevels: 16, seed: 2 });
+    const options = { steps: 6, batchSize: 2, contextLength: 16, seed: 4 };
+    const a = make();
+    await trainWaveNet(a, audio, options);
+    const b = make();
+    await trainWaveNet(b, audio, { ...options, steps: 2, checkpoint: { to, every: 2 } });
+    const c = make();
+    await trainWaveNet(c, audio, { ...options, checkpoint: { to, every: 2 } });
+    expect(weightBytes([c]).equals(weightBytes([a]))).toBe(true);
+  });
+
+  it('`keep` leaves only the newest checkpoints, each complete', async () => {
+    const to = fresh();
+    await runs.lm({ to, every: 1, keep: 2 });
+    expect(readdirSync(to).sort()).toEqual(['step-000011', 'step-000012']);
+    const json = JSON.parse(readFileSync(join(to, 'step-000012', 'checkpoint.json'), 'utf8')) as Record<string, unknown>;
+    expect(json).toMatchObject({ format: 'tfjs-generative-checkpoint', version: 1, loop: 'trainLanguageModel', step: 12, epoch: 0, seed: 5 });
+    expect(json['optimizers']).toMatchObject({ optimizer: { className: 'Adam', file: 'optimizer-optimizer.safetensors' } });
+    expect(readdirSync(join(to, 'step-000012')).sort()).toEqual(['checkpoint.json', 'model', 'optimizer-optimizer.safetensors']);
+  });
+
+  it('passes over unreadable checkpoints (truncated weights, bad checkpoint.json, no checkpoint.json) and the next save removes them and temp leftovers', async () => {
+    const to = fresh();
+    const v = buildVAE({ inputShape: [6], latentDim: 2, hiddenUnits: [8], seed: 7 });
+    const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([24, 6], 0, 1, 'float32', 9), 0.5), 'float32'));
+    await trainVAE(v, x, { steps: 9, batchSize: 8, seed: 6, checkpoint: { to, every: 3, keep: 5 } });
+    x.dispose();
+    expect(stepNames(to)).toEqual(['step-000003', 'step-000006', 'step-000009']);
+    // step 9: a weights file cut short; step 6: checkpoint.json cut short; a step 10 without checkpoint.json; a temp leftover.
+    const weights = readdirSync(join(to, 'step-000009', 'decoder')).find((n) => n.endsWith('.bin'))!;
+    truncateSync(join(to, 'step-000009', 'decoder', weights), 8);
+    truncateSync(join(to, 'step-000006', 'checkpoint.json'), 20);
+    mkdirSync(join(to, 'step-000010', 'encoder'), { recursive: true });
+    mkdirSync(join(to, '.tmp-step-000011-1-2'));
+    writeFileSync(join(to, '.tmp-step-000011-1-2', 'junk'), 'x');
+    expect((await latestCheckpoint(to))!.step).toBe(9); // checkpoint.json is fine there; its weights are not
+    const before = tf.memory().numTensors;
+    const steps: number[] = [];
+    const resumed = await runs.vae({ to, every: 3, keep: 5 }, (s) => steps.push(s));
+    expect(steps[0]).toBe(3); // from step 3, the only readable one
+    expect(weightBytes([resumed.encoder, resumed.decoder]).equals(plain.vae)).toBe(true);
+    expect(readdirSync(to).sort()).toEqual(['step-000003', 'step-000006', 'step-000009', 'step-000012']);
+    resumed.vae.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('`resume: false` starts from the current weights and replaces the folder’s checkpoints', async () => {
+    const to = fresh();
+    await runs.lm({ to, every: 4 });
+    expect(stepNames(to)).toEqual(['step-000004', 'step-000008', 'step-000012']);
+    const model = buildTransformerLM({ vocabSize: 11, contextLength: 8, modelDim: 8, numHeads: 2, numLayers: 1, seed: 3 });
+    const tokens = Array.from({ length: 200 }, (_, i) => (i * 7 + (i >> 3)) % 11);
+    const r = await trainLanguageModel(model, tokens, { steps: 2, batchSize: 4, seed: 5, checkpoint: { to, every: 1, resume: false } });
+    expect(r.history.loss).toHaveLength(2);
+    expect(stepNames(to)).toEqual(['step-000001', 'step-000002']);
+  });
+
+  it('refuses a checkpoint made with another setup, naming each difference, and leaks nothing', async () => {
+    const to = fresh();
+    const v = buildVAE({ inputShape: [6], latentDim: 2, hiddenUnits: [8], seed: 7 });
+    const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([24, 6], 0, 1, 'float32', 9), 0.5), 'float32'));
+    await trainVAE(v, x, { steps: 3, batchSize: 8, seed: 6, checkpoint: { to, every: 3 } });
+    const sgd = tf.train.sgd(0.1);
+    const other = buildVAE({ inputShape: [6], latentDim: 2, hiddenUnits: [5], seed: 7 });
+    const lm = buildTransformerLM({ vocabSize: 6, contextLength: 4, modelDim: 8, numHeads: 2, numLayers: 1, seed: 3 });
+    const before = tf.memory().numTensors;
+    await expect(trainVAE(v, x, { steps: 6, batchSize: 4, seed: 6, checkpoint: { to, every: 3 } })).rejects.toThrow(
+      /trainVAE: cannot resume from the checkpoint .*step-000003: it was made with another setup \(batchSize: 8 in the checkpoint, 4 now\)/,
+    );
+    await expect(trainVAE(v, x, { steps: 6, batchSize: 8, seed: 9, optimizer: sgd, checkpoint: { to, every: 3 } })).rejects.toThrow(
+      /optimizer optimizer: "Adam" in the checkpoint, "SGD" now; seed: 6 in the checkpoint, 9 now/,
+    );
+    await expect(trainVAE(other, x, { steps: 6, batchSize: 8, seed: 6, checkpoint: { to, every: 3 } })).rejects.toThrow(
+      /trainVAE: cannot resume from the checkpoint .*: model `encoder` has weights \[6, 5\]/,
+    );
+    await expect(trainLanguageModel(lm, [0, 1, 2, 3, 4, 5, 0, 1], { steps: 2, batchSize: 2, checkpoint: { to, every: 1 } })).rejects.toThrow(
+      /loop: "trainVAE" in the checkpoint, "trainLanguageModel" now/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    sgd.dispose();
+    other.vae.dispose();
+    lm.dispose();
+    expect(stepNames(to)).toEqual(['step-000003']);
+  });
+
+  it('validates the option before touching any file', async () => {
+    const model = buildTransformerLM({ vocabSize: 6, contextLength: 4, modelDim: 8, numHeads: 2, numLayers: 1, seed: 3 });
+    const tokens = [0, 1, 2, 3, 4, 5, 0, 1];
+    const to = fresh();
+    const cases: [unknown, RegExp][] = [
+      [{ to: 'indexeddb://x', every: 1 }, /trainLanguageModel: invalid `checkpoint.to`: expected a folder path or a file:\/\/ URL \(.*indexeddb:\/\/ is not supported\)/],
+      [{ to, every: 0 }, /invalid `checkpoint.every`: expected a positive integer, received 0/],
+      [{ to, every: 2, keep: 1.5 }, /invalid `checkpoint.keep`/],
+      [{ to, every: 2, resume: 'yes' }, /invalid `checkpoint.resume`: expected a boolean/],
+      [{ to, every: 2, keepLast: 2 }, /unknown checkpoint field `keepLast`/],
+      [{ every: 2 }, /invalid `checkpoint.to`/],
+      ['out', /invalid `checkpoint`: expected an object/],
+    ];
+    const before = tf.memory().numTensors;
+    for (const [checkpoint, message] of cases) {
+      await expect(trainLanguageModel(model, tokens, { steps: 1, checkpoint: checkpoint as never })).rejects.toThrow(ValueError);
+      await expect(trainLanguageModel(model, tokens, { steps: 1, checkpoint: checkpoint as never })).rejects.toThrow(message);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    expect(existsSync(to)).toBe(false);
+    expect(await latestCheckpoint(to)).toBeNull();
+    await expect(latestCheckpoint('indexeddb://x' as string)).rejects.toThrow(/latestCheckpoint: invalid `to`/);
+  });
+
+  it('leaves tf.memory().numTensors as it found it, saving and resuming', async () => {
+    const to = fresh();
+    const v = buildVAE({ inputShape: [6], latentDim: 2, hiddenUnits: [8], seed: 7 });
+    const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([24, 6], 0, 1, 'float32', 9), 0.5), 'float32'));
+    const before = tf.memory().numTensors;
+    await trainVAE(v, x, { steps: 4, batchSize: 8, seed: 6, checkpoint: { to, every: 2 } });
+    expect(tf.memory().numTensors).toBe(before);
+    await trainVAE(v, x, { steps: 7, batchSize: 8, seed: 6, checkpoint: { to, every: 2 } });
+    expect(tf.memory().numTensors).toBe(before);
+    // A caller's optimizer keeps its state; restoring replaces (and frees) its accumulators.
+    const adam = tf.train.adam(1e-3);
+    await trainVAE(v, x, { steps: 1, batchSize: 8, seed: 6, optimizer: adam });
+    const withState = tf.memory().numTensors;
+    await trainVAE(v, x, { steps: 9, batchSize: 8, seed: 6, optimizer: adam, checkpoint: { to, every: 2 } });
+    expect(tf.memory().numTensors).toBe(withState);
+    adam.dispose();
+    x.dispose();
+  });
+});
