@@ -11,9 +11,10 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTransformerLM } from '../src/attention/index.js';
-import { latestCheckpoint, trainLanguageModel, trainVAE, trainWaveNet } from '../src/training/index.js';
+import { latestCheckpoint, trainGAN, trainLanguageModel, trainVAE, trainWaveNet } from '../src/training/index.js';
 import { buildVAE } from '../src/vae/index.js';
 import { buildWaveNet } from '../src/audio/index.js';
+import { buildDCGAN } from '../src/gan/index.js';
 import { ValueError } from '../src/errors.js';
 import { checkpointRuns, LM_STEPS, VAE_STEPS, weightBytes } from './checkpointRuns.js';
 
@@ -187,6 +188,30 @@ describe('checkpoints in one process', () => {
     const c = make();
     await trainWaveNet(c, audio, { ...options, checkpoint: { to, every: 2 } });
     expect(weightBytes([c]).equals(weightBytes([a]))).toBe(true);
+  });
+
+  it('trainGAN resumes bit-exactly, with 2 discriminator steps per step and steps that straddle epochs (batch norm statistics included)', async () => {
+    const to = fresh();
+    const make = () => buildDCGAN({ imageSize: 8, channels: 1, latentDim: 4, generatorFilters: 4, discriminatorFilters: 4, seed: 8 });
+    const data = tf.tidy(() => tf.randomUniform([20, 8, 8, 1], -1, 1, 'float32', 3)); // [N, 8, 8, 1]: 5 batches an epoch
+    const options = { steps: 6, batchSize: 4, discriminatorSteps: 2, seed: 2 };
+    const a = make();
+    await trainGAN(a, data, options);
+    const b = make();
+    await trainGAN(b, data, { ...options, steps: 3, checkpoint: { to, every: 2 } });
+    expect(await latestCheckpoint(to)).toMatchObject({ loop: 'trainGAN', step: 3, epoch: 1, batch: 1, models: ['generator', 'discriminator'] });
+    const c = make();
+    const before = tf.memory().numTensors;
+    const steps: number[] = [];
+    const result = await trainGAN(c, data, { ...options, checkpoint: { to, every: 2 }, onStep: ({ step }) => void steps.push(step) });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(steps).toEqual([3, 4, 5]);
+    expect(result).toMatchObject({ steps: 6, epochs: 2 });
+    const all = (m: typeof a) => weightBytes([m.generator, m.discriminator]);
+    expect(all(c).equals(all(a))).toBe(true);
+    expect(all(b).equals(all(a))).toBe(false);
+    data.dispose();
+    for (const m of [a, b, c]) m.generator.dispose(), m.discriminator.dispose();
   });
 
   it('`keep` leaves only the newest checkpoints, each complete', async () => {
