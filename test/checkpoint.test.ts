@@ -16,6 +16,7 @@ import { buildVAE } from '../src/vae/index.js';
 import { buildWaveNet } from '../src/audio/index.js';
 import { buildDCGAN } from '../src/gan/index.js';
 import { ValueError } from '../src/errors.js';
+import { useBackend } from './backends.js';
 import { checkpointRuns, LM_STEPS, VAE_STEPS, weightBytes } from './checkpointRuns.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -110,6 +111,30 @@ describe('checkpoints: kill -9 and resume', () => {
       for (const name of names) expect(existsSync(join(dir, loop, name, 'checkpoint.json'))).toBe(true);
     }
   }, 240_000);
+});
+
+describe('checkpoints on wasm', () => {
+  useBackend('wasm');
+
+  it('trainVAE and trainLanguageModel resume bit-exactly', async () => {
+    const runs = checkpointRuns();
+    const lm = await runs.lm(undefined);
+    const vae = await runs.vae(undefined);
+    const to = fresh();
+    const tokens = Array.from({ length: 200 }, (_, i) => (i * 7 + (i >> 3)) % 11);
+    const first = buildTransformerLM({ vocabSize: 11, contextLength: 8, modelDim: 8, numHeads: 2, numLayers: 1, seed: 3 });
+    await trainLanguageModel(first, tokens, { steps: 5, batchSize: 4, seed: 5, checkpoint: { to: join(to, 'lm'), every: 2 } });
+    const v = buildVAE({ inputShape: [6], latentDim: 2, hiddenUnits: [8], seed: 7 });
+    const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([24, 6], 0, 1, 'float32', 9), 0.5), 'float32'));
+    await trainVAE(v, x, { steps: 5, batchSize: 8, seed: 6, checkpoint: { to: join(to, 'vae'), every: 3 } });
+    const lm2 = await runs.lm({ to: join(to, 'lm'), every: 2 });
+    const vae2 = await runs.vae({ to: join(to, 'vae'), every: 3 });
+    expect(weightBytes([lm2]).equals(weightBytes([lm]))).toBe(true);
+    expect(weightBytes([vae2.encoder, vae2.decoder]).equals(weightBytes([vae.encoder, vae.decoder]))).toBe(true);
+    x.dispose();
+    for (const m of [lm, lm2, first]) m.dispose();
+    for (const m of [vae, vae2, v]) m.vae.dispose();
+  });
 });
 
 describe('checkpoints in one process', () => {
