@@ -15,6 +15,7 @@ import { latestCheckpoint, trainGAN, trainLanguageModel, trainVAE, trainWaveNet 
 import { buildVAE } from '../src/vae/index.js';
 import { buildWaveNet } from '../src/audio/index.js';
 import { buildDCGAN } from '../src/gan/index.js';
+import { seedSource } from '../src/_internal/random.js';
 import { ValueError } from '../src/errors.js';
 import { useBackend } from './backends.js';
 import { checkpointRuns, LM_STEPS, VAE_STEPS, weightBytes } from './checkpointRuns.js';
@@ -27,17 +28,6 @@ const fresh = (): string => join(work, `run-${counter++}`);
 
 /** The step folders of a checkpoint folder, sorted. */
 const stepNames = (dir: string): string[] => readdirSync(dir).filter((n) => n.startsWith('step-')).sort();
-
-/** Mulberry32, so that the kill moments of a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Runs the child; with a `plan` (see test/checkpoint.child.ts), it kills
@@ -84,7 +74,7 @@ describe('checkpoints: kill -9 and resume', () => {
     const dir = fresh();
     mkdirSync(dir);
     const killSeed = Number(process.env['CHECKPOINT_KILL_SEED'] ?? Date.now() % 1e9);
-    const random = prng(killSeed);
+    const random = seedSource(killSeed).next; // the kill moments of a failing run can be replayed
     const pick = (n: number): number => 1 + Math.floor(random() * n);
     // Counts every run reaches: the first kill comes within the language model's 12 steps, so the VAE's 4 saves
     // (4 files opened each) are still ahead of the second; that one leaves a temp folder, which the third run's

@@ -23,6 +23,14 @@ export interface CheckpointRuns {
   vae(checkpoint: CheckpointOptions | undefined, onStep?: (step: number) => void): Promise<VAE>;
 }
 
+/** The `checkpoint` and `onStep` options, when given. */
+function extras(
+  checkpoint: CheckpointOptions | undefined,
+  onStep: ((step: number) => void) | undefined,
+): { checkpoint?: CheckpointOptions; onStep?: (info: { step: number }) => void } {
+  return { ...(checkpoint === undefined ? {} : { checkpoint }), ...(onStep === undefined ? {} : { onStep: ({ step }: { step: number }) => onStep(step) }) };
+}
+
 /**
  * The language model: 12 steps of Adam on a periodic stream. The VAE: 24
  * examples in batches of 8 (3 per epoch, shuffled), 12 steps, so checkpoints
@@ -37,8 +45,7 @@ export function checkpointRuns(): CheckpointRuns {
         steps: LM_STEPS,
         batchSize: 4,
         seed: 5,
-        ...(checkpoint === undefined ? {} : { checkpoint }),
-        ...(onStep === undefined ? {} : { onStep: ({ step }) => onStep(step) }),
+        ...extras(checkpoint, onStep),
       });
       return model;
     },
@@ -50,8 +57,7 @@ export function checkpointRuns(): CheckpointRuns {
           steps: VAE_STEPS,
           batchSize: 8,
           seed: 6,
-          ...(checkpoint === undefined ? {} : { checkpoint }),
-          ...(onStep === undefined ? {} : { onStep: ({ step }) => onStep(step) }),
+          ...extras(checkpoint, onStep),
         });
       } finally {
         x.dispose();

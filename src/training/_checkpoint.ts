@@ -118,16 +118,10 @@ export interface CheckpointSpec {
   readonly setup: Readonly<Record<string, number | string | boolean | null>>;
 }
 
-/** checkpoint.json. */
-interface Manifest {
+/** checkpoint.json: what {@link CheckpointInfo} reports (but the path), and how to restore the optimizers. */
+interface Manifest extends Omit<CheckpointInfo, 'path'> {
   format: typeof FORMAT;
   version: number;
-  loop: string;
-  step: number;
-  epoch: number;
-  batch: number;
-  seed: number;
-  models: string[];
   optimizers: Record<string, { className: string; config: unknown; file: string; weights: string[]; extras: string[] }>;
   setup: Record<string, number | string | boolean | null>;
 }
@@ -204,7 +198,8 @@ export async function readCheckpointInfo(fn: string, to: unknown): Promise<Check
   for (const { step, path } of await stepFolders(m, folder)) {
     const manifest = await readManifest(m, path, step);
     if (manifest !== null) {
-      return { path, loop: manifest.loop, step, epoch: manifest.epoch, batch: manifest.batch, seed: manifest.seed, models: [...manifest.models] };
+      const { loop, epoch, batch, seed, models } = manifest;
+      return { path, loop, step, epoch, batch, seed, models: [...models] };
     }
   }
   return null;
