@@ -229,6 +229,66 @@ describe('checkpoints in one process', () => {
     for (const m of [a, b, c]) m.generator.dispose(), m.discriminator.dispose();
   });
 
+  it('an abort saves the position reached, and an already-aborted call reports the restored one', async () => {
+    const model = buildTransformerLM({ vocabSize: 11, contextLength: 8, modelDim: 8, numHeads: 2, numLayers: 1, seed: 3 });
+    const tokens = Array.from({ length: 200 }, (_, i) => (i * 7 + (i >> 3)) % 11);
+    const aborting = new AbortController();
+    const to2 = fresh();
+    const r = await trainLanguageModel(model, tokens, {
+      steps: LM_STEPS,
+      batchSize: 4,
+      seed: 5,
+      signal: aborting.signal,
+      checkpoint: { to: to2, every: 10 },
+      onStep: ({ step }) => void (step === 3 && aborting.abort()),
+    });
+    expect(r).toMatchObject({ steps: 4, stopReason: 'aborted' });
+    expect(stepNames(to2)).toEqual(['step-000004']);
+    const again = await trainLanguageModel(model, tokens, { steps: LM_STEPS, seed: 5, batchSize: 4, signal: aborting.signal, checkpoint: { to: to2, every: 10 } });
+    expect(again).toMatchObject({ steps: 4, stopReason: 'aborted', history: { loss: [] } });
+    const resumed = await runs.lm({ to: to2, every: 10 });
+    expect(weightBytes([resumed]).equals(plain.lm)).toBe(true);
+    model.dispose();
+    resumed.dispose();
+  });
+
+  it('skips into an iterable that replays (a generator called again), disposing the skipped batches', async () => {
+    const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([24, 6], 0, 1, 'float32', 9), 0.5), 'float32'));
+    function* batches(): Generator<tf.Tensor> {
+      for (let b = 0; b < 6; b++) yield tf.slice(x, [b * 4, 0], [4, 6]); // [4, 6]
+    }
+    const make = () => buildVAE({ inputShape: [6], latentDim: 2, hiddenUnits: [8], seed: 7 });
+    const a = make();
+    await trainVAE(a, batches(), { seed: 6 });
+    const to = fresh();
+    const b = make();
+    await trainVAE(b, batches(), { steps: 4, seed: 6, checkpoint: { to, every: 2 } });
+    const c = make();
+    const before = tf.memory().numTensors;
+    const steps: number[] = [];
+    const result = await trainVAE(c, batches(), { seed: 6, checkpoint: { to, every: 2 }, onStep: ({ step }) => void steps.push(step) });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(steps).toEqual([4, 5]);
+    expect(result).toMatchObject({ steps: 6, epochs: 1, stopReason: 'completed' });
+    expect(weightBytes([c.encoder, c.decoder]).equals(weightBytes([a.encoder, a.decoder]))).toBe(true);
+    x.dispose();
+    for (const m of [a, b, c]) m.vae.dispose();
+  });
+
+  it('a checkpoint folder that is a file is refused before any step, naming the loop and the folder', async () => {
+    const file = fresh();
+    writeFileSync(file, 'not a folder');
+    const model = buildTransformerLM({ vocabSize: 6, contextLength: 4, modelDim: 8, numHeads: 2, numLayers: 1, seed: 3 });
+    const weights = weightBytes([model]);
+    const before = tf.memory().numTensors;
+    await expect(trainLanguageModel(model, [0, 1, 2, 3, 4, 5, 0, 1], { steps: 2, batchSize: 2, checkpoint: { to: file, every: 1 } })).rejects.toThrow(
+      /trainLanguageModel: cannot read the checkpoint folder .*run-\d+: .*ENOTDIR/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    expect(weightBytes([model]).equals(weights)).toBe(true);
+    model.dispose();
+  });
+
   it('`keep` leaves only the newest checkpoints, each complete', async () => {
     const to = fresh();
     await runs.lm({ to, every: 1, keep: 2 });

@@ -136,13 +136,13 @@ export function noCheckpoint<B>(): LoopCheckpoint<B> {
 const pad = (step: number): string => `step-${String(step).padStart(6, '0')}`;
 
 /** The `step-…` folders of `folder`, newest first; `[]` when the folder is missing. */
-async function stepFolders(m: NodeModules, folder: string): Promise<{ step: number; path: string }[]> {
+async function stepFolders(fn: string, m: NodeModules, folder: string): Promise<{ step: number; path: string }[]> {
   let names: string[];
   try {
     names = await m.fs.readdir(folder);
   } catch (error) {
     if ((error as { code?: string }).code === 'ENOENT') return [];
-    throw error;
+    throw new ValueError(`${fn}: cannot read the checkpoint folder ${folder}: ${String(error)}`);
   }
   return names
     .flatMap((name) => {
@@ -195,7 +195,7 @@ async function readManifest(m: NodeModules, dir: string, step: number): Promise<
 export async function readCheckpointInfo(fn: string, to: unknown): Promise<CheckpointInfo | null> {
   const folder = resolveFolder(fn, 'to', to);
   const m = nodeModules(fn);
-  for (const { step, path } of await stepFolders(m, folder)) {
+  for (const { step, path } of await stepFolders(fn, m, folder)) {
     const manifest = await readManifest(m, path, step);
     if (manifest !== null) {
       const { loop, epoch, batch, seed, models } = manifest;
@@ -366,10 +366,10 @@ export async function openCheckpoints<B>(
     Object.entries(spec.optimizers).map(([name, o]) => [name, { className: optimizerClass(o), config: optimizerConfig(o) }]),
   );
   // Folders the next save removes: unreadable ones, and with `resume: false` every earlier checkpoint (a new run owns the folder).
-  const unreadable: string[] = settings.resume ? [] : (await stepFolders(m, folder)).map((f) => f.path);
+  const unreadable: string[] = settings.resume ? [] : (await stepFolders(fn, m, folder)).map((f) => f.path);
   let start = START;
   if (settings.resume) {
-    for (const { step, path } of await stepFolders(m, folder)) {
+    for (const { step, path } of await stepFolders(fn, m, folder)) {
       const manifest = await readManifest(m, path, step);
       if (manifest === null) {
         unreadable.push(path);
@@ -401,6 +401,15 @@ export async function openCheckpoints<B>(
   let saved = start.step;
 
   const save = async (position: LoopPosition): Promise<void> => {
+    try {
+      await write(position);
+    } catch (error) {
+      if (error instanceof ValueError) throw error;
+      throw new ValueError(`${fn}: cannot save the checkpoint of step ${position.step} in ${folder}: ${String(error)}`);
+    }
+  };
+
+  const write = async (position: LoopPosition): Promise<void> => {
     await m.fs.mkdir(folder, { recursive: true });
     // Leftovers of interrupted saves and removals, and checkpoints found unreadable.
     for (const name of await m.fs.readdir(folder)) {
@@ -443,7 +452,7 @@ export async function openCheckpoints<B>(
     await m.fs.rename(tmp, final);
     saved = position.step;
     // Only now that the new checkpoint is complete, the ones beyond `keep`.
-    const folders = await stepFolders(m, folder);
+    const folders = await stepFolders(fn, m, folder);
     for (const { path } of folders.slice(keep)) await remove(m, folder, path);
   };
 

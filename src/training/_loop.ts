@@ -213,9 +213,9 @@ export async function runEpochs<B>(
   hooks: EpochHooks<B>,
   checkpoint: LoopCheckpoint<B> = noCheckpoint(),
 ): Promise<EpochLoopResult> {
-  // A signal aborted before the call runs nothing.
-  if (isAborted(signal)) return { steps: 0, epochs: 0, stopReason: 'aborted' };
   const { start } = checkpoint;
+  // A signal aborted before the call runs nothing (a resumed run reports the restored position).
+  if (isAborted(signal)) return { steps: start.step, epochs: start.epoch, stopReason: 'aborted' };
   let step = start.step;
   let epochs = start.epoch;
   if (step >= schedule.steps) return { steps: step, epochs, stopReason: 'completed' };
