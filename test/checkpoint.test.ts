@@ -16,6 +16,7 @@ import { buildVAE } from '../src/vae/index.js';
 import { buildWaveNet } from '../src/audio/index.js';
 import { buildDCGAN } from '../src/gan/index.js';
 import { seedSource } from '../src/_internal/random.js';
+import { keyedSeedSource } from '../src/training/_checkpointRandom.js';
 import { ValueError } from '../src/errors.js';
 import { useBackend } from './backends.js';
 import { checkpointRuns, LM_STEPS, VAE_STEPS, weightBytes } from './checkpointRuns.js';
@@ -58,6 +59,36 @@ function runChild(dir: string, backend: string, plan?: string): Promise<{ killed
     });
   });
 }
+
+describe('keyed random streams', () => {
+  it('a stream is a pure function of (seed, name, index), whatever was drawn before', () => {
+    const draw = (rng: ReturnType<typeof keyedSeedSource>): number[] => [rng.next(), rng.next(), rng.nextSeed()];
+    const a = keyedSeedSource(7);
+    a.at('step', 3);
+    const first = draw(a);
+    draw(a);
+    a.at('epoch', 3);
+    const epoch = draw(a);
+    a.at('step', 3);
+    expect(draw(a)).toEqual(first);
+    const b = keyedSeedSource(7);
+    b.at('step', 3);
+    expect(draw(b)).toEqual(first);
+    expect(epoch).not.toEqual(first);
+    b.at('step', 4);
+    expect(draw(b)).not.toEqual(first);
+    b.at('step', 3 + 2 ** 32); // the high word of the index counts
+    expect(draw(b)).not.toEqual(first);
+    const c = keyedSeedSource(8);
+    c.at('step', 3);
+    expect(draw(c)).not.toEqual(first);
+    c.reseed(7);
+    expect(c.seed).toBe(7);
+    expect(draw(c)).toEqual(first);
+    const unseeded = keyedSeedSource(undefined);
+    expect(Number.isInteger(unseeded.seed) && unseeded.seed >= 0 && unseeded.seed < 2 ** 32).toBe(true);
+  });
+});
 
 describe('checkpoints: kill -9 and resume', () => {
   const baseline: Record<string, { lm: Buffer; vae: Buffer }> = {};
