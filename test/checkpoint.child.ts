@@ -12,9 +12,10 @@
 //   await the run is in then (a step's read-back, a file write of a save…);
 // - `open:<n>` / `rename:<n>` / `rm:<n>`: at its `n`-th call of that
 //   `fs/promises` function (the library reaches the same module object through
-//   `process.getBuiltinModule`): inside a save, between two of its files,
-//   just before a checkpoint's folder is renamed into place, or while older
-//   checkpoints are being removed.
+//   `process.getBuiltinModule`): reading a checkpoint's weights on resume or
+//   writing a model file of a save (open), a file or a checkpoint folder being
+//   renamed into place (rename), a save's lock, a temp folder or an old
+//   checkpoint being removed (rm).
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
