@@ -9,14 +9,14 @@ import { optional } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { withKernelHint } from '../_internal/kernelHint.js';
 import { classCountOf, latentDimOf, randomLabels, randomLatents } from '../_internal/latents.js';
-import { checkCheckpointOption, openCheckpoints } from './_checkpoint.js';
-import { keyedSeedSource } from './_checkpointRandom.js';
-import type { CheckpointOptions } from './checkpoint.js';
 import { checkBoolean, checkLayersModel, checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { ganLossPair, type GANLossName, type GANLossPair } from '../losses/ganLossPairs.js';
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
 import { batchSource, releaseBatch, type BatchSource } from './_batches.js';
 import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveCallShape, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
+import { checkCheckpointOption, openCheckpoints } from './_checkpoint.js';
+import { keyedSeedSource } from './_checkpointRandom.js';
+import type { CheckpointOptions } from './checkpoint.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**

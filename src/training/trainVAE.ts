@@ -10,14 +10,14 @@ import { checkConfigObject, checkKnownKeys, optional } from '../_internal/config
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { withKernelHint } from '../_internal/kernelHint.js';
 import { seedSource } from '../_internal/random.js';
-import { checkCheckpointOption, openCheckpoints } from './_checkpoint.js';
-import { keyedSeedSource } from './_checkpointRandom.js';
-import type { CheckpointOptions } from './checkpoint.js';
 import { checkBoolean, checkNonNegativeInt, checkNonNegativeNumber, checkOptionalSeed, checkPositiveInt, checkTensor, formatShape } from '../_internal/validate.js';
 import { checkExamples, elboTerms, oneHotLabels, resolveLabels, resolveVAE, type VAEParts } from '../vae/vaeParts.js';
 import type { VAEModels } from '../vae/types.js';
 import { batchSource, releaseBatch, type BatchSource } from './_batches.js';
 import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
+import { checkCheckpointOption, openCheckpoints } from './_checkpoint.js';
+import { keyedSeedSource } from './_checkpointRandom.js';
+import type { CheckpointOptions } from './checkpoint.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**
