@@ -106,6 +106,7 @@ describe('checkpoints: kill -9 and resume', () => {
     mkdirSync(dir);
     const killSeed = Number(process.env['CHECKPOINT_KILL_SEED'] ?? Date.now() % 1e9);
     const random = seedSource(killSeed).next; // the kill moments of a failing run can be replayed
+    console.info(`CHECKPOINT_KILL_SEED=${killSeed}`);
     const pick = (n: number): number => 1 + Math.floor(random() * n);
     // Counts every run reaches: the first kill comes within the language model's 12 steps, so the VAE's 4 saves
     // (2 files opened per model) are still ahead of the second; the second dies in a save or a restore, so the third
@@ -113,18 +114,28 @@ describe('checkpoints: kill -9 and resume', () => {
     const plans = [`line:${pick(8)}:${pick(40) - 1}`, `open:${pick(6)}`, random() < 0.5 ? `rename:${pick(2)}` : 'rm:1'];
     const seen: string[][] = [];
     let kills = 0;
+    // Each run must start each loop at the step of that loop's newest complete checkpoint (0 without one).
+    const firstSteps: { expected: (number | null)[]; actual: (number | null)[] }[] = [];
+    const firstStep = (lines: string[], loop: string): number | null => {
+      const line = lines.find((l) => l.startsWith(`${loop} `));
+      return line === undefined ? null : Number(line.split(' ')[1]);
+    };
     for (let attempt = 0; attempt < 12; attempt++) {
+      const starts = await Promise.all(['lm', 'vae'].map(async (loop) => (await latestCheckpoint(join(dir, loop)))?.step ?? 0));
       const { killed, lines } = await runChild(dir, 'cpu', plans[kills]);
       seen.push(lines);
+      const actual = [firstStep(lines, 'lm'), firstStep(lines, 'vae')];
+      // A loop the run did not reach, or one already finished, prints no line.
+      const expected = [starts[0]! < LM_STEPS ? starts[0]! : null, starts[1]! < VAE_STEPS ? starts[1]! : null].map((e, i) => (actual[i] === null ? null : e));
+      firstSteps.push({ expected, actual });
       if (!killed) break;
       kills++;
     }
-    expect(kills, `CHECKPOINT_KILL_SEED=${killSeed} ${JSON.stringify(plans)}: ${JSON.stringify(seen)}`).toBe(3);
-    expect(readFileSync(join(dir, 'final-lm.bin')).equals(baseline['cpu']!.lm)).toBe(true);
-    expect(readFileSync(join(dir, 'final-vae.bin')).equals(baseline['cpu']!.vae)).toBe(true);
-    // The last run resumed: it did not start at step 0 of both loops.
-    const last = seen.at(-1)!;
-    expect(last.length).toBeLessThan(LM_STEPS + VAE_STEPS);
+    const context = `CHECKPOINT_KILL_SEED=${killSeed} ${JSON.stringify(plans)}: ${JSON.stringify(seen)}`;
+    expect(kills, context).toBe(3);
+    expect(readFileSync(join(dir, 'final-lm.bin')).equals(baseline['cpu']!.lm), context).toBe(true);
+    expect(readFileSync(join(dir, 'final-vae.bin')).equals(baseline['cpu']!.vae), context).toBe(true);
+    for (const { expected, actual } of firstSteps) expect(actual, context).toEqual(expected);
     // Every checkpoint folder left is complete, and no temp folder survives a completed save.
     for (const loop of ['lm', 'vae']) {
       const names = readdirSync(join(dir, loop));
