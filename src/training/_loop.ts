@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, NonFiniteLossError, ValueError } from '../_internal/errors.js';
 import { checkPositiveInt, formatShape } from '../_internal/validate.js';
+import { noCheckpoint, type LoopCheckpoint } from './_checkpoint.js';
 import type { StopReason } from './types.js';
 
 export { checkCallbacks } from './checkCallbacks.js';
@@ -199,6 +200,9 @@ function isAborted(signal: AbortSignal | undefined): boolean {
  * The epoch/step driver every batch-based training loop shares: epochs or
  * steps, stop on abort after the current step, `'data-exhausted'` when a
  * one-shot iterable runs dry, an error when the data yields no batch at all.
+ * With a `checkpoint`, it starts at the checkpoint's position (drawing and
+ * discarding the batches of that epoch already used) and lets it save after
+ * each step and on return.
  * @hidden
  */
 export async function runEpochs<B>(
@@ -207,19 +211,28 @@ export async function runEpochs<B>(
   source: { epoch(): AsyncIterable<B>; readonly field: string },
   signal: AbortSignal | undefined,
   hooks: EpochHooks<B>,
+  checkpoint: LoopCheckpoint<B> = noCheckpoint(),
 ): Promise<EpochLoopResult> {
-  // A signal aborted before the call runs nothing.
-  if (isAborted(signal)) return { steps: 0, epochs: 0, stopReason: 'aborted' };
-  let step = 0;
-  let epochs = 0;
+  const { start } = checkpoint;
+  // A signal aborted before the call runs nothing (a resumed run reports the restored position).
+  if (isAborted(signal)) return { steps: start.step, epochs: start.epoch, stopReason: 'aborted' };
+  let step = start.step;
+  let epochs = start.epoch;
+  if (step >= schedule.steps) return { steps: step, epochs, stopReason: 'completed' };
   let stopReason: StopReason = 'completed';
-  outer: for (let epoch = 0; epoch < schedule.epochs; epoch++) {
+  outer: for (let epoch = start.epoch; epoch < schedule.epochs; epoch++) {
     hooks.epochStart?.(epoch);
     let batches = 0;
+    const skip = epoch === start.epoch ? start.batch : 0;
     for await (const batch of source.epoch()) {
       batches++;
+      if (batches <= skip) {
+        checkpoint.discard(batch);
+        continue;
+      }
       if (!(await hooks.batch(batch, step, epoch))) continue;
       step++;
+      await checkpoint.afterStep({ step, epoch, batch: batches });
       if (isAborted(signal)) {
         stopReason = 'aborted';
         break outer;
@@ -238,6 +251,7 @@ export async function runEpochs<B>(
       break;
     }
   }
+  await checkpoint.end();
   return { steps: step, epochs, stopReason };
 }
 
@@ -251,6 +265,7 @@ export async function runSteps(
   steps: number,
   signal: AbortSignal | undefined,
   step: (index: number) => Promise<void>,
+  checkpoint: LoopCheckpoint<undefined> = noCheckpoint(),
 ): Promise<{ steps: number; stopReason: StopReason }> {
   const endless = {
     field: 'steps',
@@ -263,6 +278,6 @@ export async function runSteps(
       await step(index);
       return true;
     },
-  });
+  }, checkpoint);
   return { steps: result.steps, stopReason: result.stopReason };
 }

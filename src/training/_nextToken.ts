@@ -7,8 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { seedSource } from '../_internal/random.js';
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
+import { openCheckpoints, type CheckpointSettings } from './_checkpoint.js';
+import { keyedSeedSource } from './_checkpointRandom.js';
 import { checkFiniteLosses, minimizeOrFree, ownedOptimizer, runSteps } from './_loop.js';
 import { windowBatch } from './_tokens.js';
 import type { StopReason } from './types.js';
@@ -28,6 +29,10 @@ export interface NextTokenOptions {
   extraInputs?: (batchSize: number) => tf.Tensor[];
   onStep?: ((info: { step: number; loss: number }) => void | Promise<void>) | undefined;
   signal?: AbortSignal | undefined;
+  /** The checked `checkpoint` option. */
+  checkpoint?: CheckpointSettings | undefined;
+  /** Settings besides the window, batch and stream that a resumed run must share (e.g. the conditioning's shape). */
+  setup?: Readonly<Record<string, number | string | boolean | null>>;
 }
 
 /** @hidden */
@@ -46,11 +51,25 @@ export async function trainNextToken(
 ): Promise<NextTokenResult> {
   const { batchSize, contextLength, labelSmoothing, extraInputs, onStep } = options;
   const owned = ownedOptimizer(options.optimizer, () => tf.train.adam(1e-3));
-  const rng = seedSource(options.seed);
+  const rng = keyedSeedSource(options.seed);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const losses: number[] = [];
   try {
+    const checkpoint = await openCheckpoints<undefined>(
+      fn,
+      options.checkpoint,
+      {
+        loop: fn,
+        models: { model },
+        optimizers: { optimizer: owned.optimizer },
+        rng,
+        seedGiven: options.seed !== undefined,
+        setup: { batchSize, contextLength, labelSmoothing, streamLength: stream.length, streamHash: streamHash(stream), ...options.setup },
+      },
+      () => {},
+    );
     const { steps, stopReason } = await runSteps(fn, options.steps, options.signal, async (step) => {
+      rng.at('step', step);
       const starts = Array.from({ length: batchSize }, () => Math.floor(rng.next() * (stream.length - contextLength)));
       const { x, y } = windowBatch(stream, starts, contextLength); // [B, T], [B, T]
       const inputs: tf.Tensor[] = [x, y];
@@ -74,9 +93,16 @@ export async function trainNextToken(
       checkFiniteLosses(fn, step, 0, { loss });
       losses.push(loss);
       if (onStep !== undefined) await onStep({ step, loss });
-    });
+    }, checkpoint);
     return { steps, stopReason: stopReason as NextTokenResult['stopReason'], losses };
   } finally {
     owned.release();
   }
+}
+
+/** FNV-1a over the stream's ids, as 8 hex digits: tells a checkpoint's data from other data of the same length. */
+function streamHash(stream: Int32Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < stream.length; i++) h = Math.imul(h ^ stream[i]!, 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }

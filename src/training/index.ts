@@ -4,7 +4,9 @@
  * Each validates its input before it allocates, seeds its batches, reports
  * progress through callbacks, stops on an `AbortSignal` or a non-finite loss
  * (`NonFiniteLossError`), and leaves no tensor behind; `StopReason` says why
- * it stopped.
+ * it stopped. All but `trainCycleGAN` take a `checkpoint` option
+ * ({@link CheckpointOptions}) that saves and resumes a run bit-exactly;
+ * `latestCheckpoint` reads a checkpoint folder.
  *
  * ```ts
  * import { trainGAN, trainVAE } from 'tfjs-generative/training';
@@ -15,6 +17,7 @@
  * @module tfjs-generative/training
  */
 export type { StopReason, TokenStream, TrainingData } from './types.js';
+export { latestCheckpoint, type CheckpointInfo, type CheckpointOptions } from './checkpoint.js';
 export {
   trainGAN,
   type GANEpochInfo,

@@ -9,12 +9,14 @@ import { optional } from '../_internal/config.js';
 import { invalidField, ValueError } from '../_internal/errors.js';
 import { withKernelHint } from '../_internal/kernelHint.js';
 import { classCountOf, latentDimOf, randomLabels, randomLatents } from '../_internal/latents.js';
-import { seedSource } from '../_internal/random.js';
 import { checkBoolean, checkLayersModel, checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { ganLossPair, type GANLossName, type GANLossPair } from '../losses/ganLossPairs.js';
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
 import { batchSource, releaseBatch, type BatchSource } from './_batches.js';
 import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveCallShape, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
+import { checkCheckpointOption, openCheckpoints } from './_checkpoint.js';
+import { keyedSeedSource } from './_checkpointRandom.js';
+import type { CheckpointOptions } from './checkpoint.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**
@@ -118,6 +120,8 @@ export interface TrainGANOptions {
   onEpochEnd?: (info: GANEpochInfo) => void | Promise<void>;
   /** Stops training after the current step when aborted; `trainGAN` then resolves with `stopReason: 'aborted'`. */
   signal?: AbortSignal;
+  /** Saves checkpoints (both models, both optimizers' state, step, epoch, data position, seed) and resumes from the newest; see {@link CheckpointOptions} and `docs/checkpoints.md`. Defaults to none. */
+  checkpoint?: CheckpointOptions;
 }
 
 /**
@@ -175,6 +179,7 @@ const KEYS = [
   'onStep',
   'onEpochEnd',
   'signal',
+  'checkpoint',
 ] as const;
 const LEGACY_KEYS = ['generator', 'discriminator', 'data', ...KEYS] as const;
 
@@ -263,6 +268,7 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
   checkCallbacks(FN, options, ['onStep', 'onEpochEnd']);
   const givenGeneratorOptimizer = checkOptimizer(FN, 'generatorOptimizer', options.generatorOptimizer);
   const givenDiscriminatorOptimizer = checkOptimizer(FN, 'discriminatorOptimizer', options.discriminatorOptimizer);
+  const checkpointSettings = checkCheckpointOption(FN, options.checkpoint);
   const latentDim = latentDimOf(FN, generator);
   const classes = classCountOf(FN, generator);
   const labels = options.labels;
@@ -299,7 +305,7 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
     );
   }
   const defaultOptimizer = () => (wganGP ? tf.train.adam(1e-4, 0, 0.9) : tf.train.adam(2e-4, 0.5, 0.999));
-  const rng = seedSource(seed);
+  const rng = keyedSeedSource(seed);
   const gVars = generator.trainableWeights.map((w) => w.read() as tf.Variable);
   const dVars = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
 
@@ -316,6 +322,20 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
     discriminatorOptimizer = ownedOptimizer(givenDiscriminatorOptimizer, defaultOptimizer);
     const dOptimizer = discriminatorOptimizer.optimizer;
     const gOptimizer = generatorOptimizer.optimizer;
+    const checkpoint = await openCheckpoints(FN, checkpointSettings, {
+      loop: FN,
+      models: { generator, discriminator },
+      optimizers: { generator: gOptimizer, discriminator: dOptimizer },
+      rng,
+      seedGiven: seed !== undefined,
+      setup: {
+        batchSize,
+        discriminatorSteps,
+        loss: typeof options.loss === 'string' ? options.loss : options.loss === undefined ? 'non-saturating' : 'custom',
+        shuffle,
+        examples: data instanceof tf.Tensor ? formatShape(data.shape) : null,
+      },
+    }, releaseBatch);
 
     // One discriminator step; returns [loss, mean D(x), mean D(G(z)), mean σ(D(x)), mean σ(D(G(z)))].
     const discriminatorStep = (real: tf.Tensor, realLabels: tf.Tensor | null): tf.Tensor1D => {
@@ -382,11 +402,13 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
     const history: GANHistory = { discriminatorLoss: [], generatorLoss: [] };
     let sums = { d: 0, g: 0, real: 0, fake: 0, steps: 0 };
     const result = await runEpochs(FN, schedule, source, signal, {
-      epochStart: () => {
+      epochStart: (epoch) => {
+        rng.at('epoch', epoch);
         sums = { d: 0, g: 0, real: 0, fake: 0, steps: 0 };
       },
       batch: async (batch, step, epoch) => {
         const n = batch.x.shape[0]!;
+        rng.at('discriminator', step * discriminatorSteps + pending.length);
         try {
           checkBatchShape(FN, 'data', batch.x, exampleShape, step, "the discriminator's input");
           pending.push(discriminatorStep(batch.x, batch.labels ?? null));
@@ -398,6 +420,7 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
         const read: tf.Tensor[] = [];
         let dValues: Float32Array;
         let gValue: Float32Array;
+        rng.at('generator', step);
         try {
           read.push(generatorStep(n));
           read.push(tf.tidy(() => tf.mean(tf.stack(pending), 0)));
@@ -441,7 +464,7 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
           fakeScore: sums.fake / sums.steps,
         });
       },
-    });
+    }, checkpoint);
     return { ...result, stopReason: result.stopReason as TrainGANResult['stopReason'], history };
   } catch (error) {
     throw withKernelHint(error);

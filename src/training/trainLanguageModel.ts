@@ -7,9 +7,11 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { hintingKernels } from '../_internal/kernelHint.js';
 import { checkOptionalSeed, checkPositiveInt, checkRate01 } from '../_internal/validate.js';
+import { checkCheckpointOption } from './_checkpoint.js';
 import { checkCallbacks, checkOptimizer } from './_loop.js';
 import { trainNextToken } from './_nextToken.js';
 import { modelGeometry, tokenArray } from './_tokens.js';
+import type { CheckpointOptions } from './checkpoint.js';
 import type { StopReason, TokenStream } from './types.js';
 
 /**
@@ -48,6 +50,8 @@ export interface TrainLanguageModelOptions {
   onStep?: (info: LanguageModelStepInfo) => void | Promise<void>;
   /** Stops training after the current step when aborted. */
   signal?: AbortSignal;
+  /** Saves checkpoints (model, optimizer state, step, seed) and resumes from the newest; see {@link CheckpointOptions} and `docs/checkpoints.md`. Defaults to none. */
+  checkpoint?: CheckpointOptions;
 }
 
 /**
@@ -75,7 +79,7 @@ export interface LanguageModelHistory {
 }
 
 const FN = 'trainLanguageModel';
-const KEYS = ['steps', 'contextLength', 'batchSize', 'optimizer', 'labelSmoothing', 'seed', 'onStep', 'signal'] as const;
+const KEYS = ['steps', 'contextLength', 'batchSize', 'optimizer', 'labelSmoothing', 'seed', 'onStep', 'signal', 'checkpoint'] as const;
 
 /**
  * Trains a language model to predict the next token.
@@ -120,6 +124,7 @@ export async function trainLanguageModel(
   const seed = checkOptionalSeed(FN, 'seed', options.seed);
   checkCallbacks(FN, options, ['onStep']);
   const optimizer = checkOptimizer(FN, 'optimizer', options.optimizer);
+  const checkpoint = checkCheckpointOption(FN, options.checkpoint);
   const { onStep, signal } = options;
   const stream = await tokenArray(FN, tokens, vocabSize, contextLength + 1);
   return hintingKernels(async () => {
@@ -132,6 +137,7 @@ export async function trainLanguageModel(
       seed,
       onStep: onStep === undefined ? undefined : ({ step, loss }) => onStep({ step, loss, bitsPerToken: loss / Math.LN2 }),
       signal,
+      checkpoint,
     });
     return { steps: result.steps, stopReason: result.stopReason, history: { loss: result.losses } };
   });

@@ -15,6 +15,9 @@ import { checkExamples, elboTerms, oneHotLabels, resolveLabels, resolveVAE, type
 import type { VAEModels } from '../vae/types.js';
 import { batchSource, releaseBatch, type BatchSource } from './_batches.js';
 import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
+import { checkCheckpointOption, openCheckpoints } from './_checkpoint.js';
+import { keyedSeedSource } from './_checkpointRandom.js';
+import type { CheckpointOptions } from './checkpoint.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**
@@ -113,6 +116,8 @@ export interface TrainVAEOptions {
   onEpochEnd?: (info: VAEEpochInfo) => void | Promise<void>;
   /** Stops training after the current step when aborted; `trainVAE` then resolves with `stopReason: 'aborted'`. */
   signal?: AbortSignal;
+  /** Saves checkpoints (encoder, decoder, optimizer state, step, epoch, data position, seed) and resumes from the newest; see {@link CheckpointOptions} and `docs/checkpoints.md`. Defaults to none. */
+  checkpoint?: CheckpointOptions;
 }
 
 /**
@@ -163,6 +168,7 @@ const KEYS = [
   'onStep',
   'onEpochEnd',
   'signal',
+  'checkpoint',
 ] as const;
 
 /**
@@ -223,9 +229,10 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
   const shuffle = checkBoolean(FN, 'shuffle', options.shuffle ?? true);
   checkCallbacks(FN, options, ['onStep', 'onEpochEnd']);
   const givenOptimizer = checkOptimizer(FN, 'optimizer', options.optimizer);
+  const checkpointSettings = checkCheckpointOption(FN, options.checkpoint);
   const vars = [...parts.encoder.trainableWeights, ...parts.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
   const betaAt = (step: number): number => (klWarmupSteps === 0 ? beta : beta * Math.min(1, step / klWarmupSteps));
-  const rng = seedSource(seed);
+  const rng = keyedSeedSource(seed);
 
   // Everything allocated from here on is freed in the `finally` below, on success and on throw.
   const owned: tf.Tensor[] = []; // labels made by splitData
@@ -247,6 +254,14 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
     source = batchSource(FN, 'data', train.x, { batchSize, exampleRank: parts.exampleShape.length, shuffle, rng, ...optional('labels', train.labels ?? undefined) });
     optimizer = ownedOptimizer(givenOptimizer, () => tf.train.adam(1e-3));
     const vaeOptimizer = optimizer.optimizer;
+    const checkpoint = await openCheckpoints(FN, checkpointSettings, {
+      loop: FN,
+      models: { encoder: parts.encoder, decoder: parts.decoder },
+      optimizers: { optimizer: vaeOptimizer },
+      rng,
+      seedGiven: seed !== undefined,
+      setup: { batchSize, beta, klWarmupSteps, shuffle, examples: train.x instanceof tf.Tensor ? formatShape(train.x.shape) : null },
+    }, releaseBatch);
 
     // One step; returns [loss, mean reconstruction, mean KL].
     const trainStep = (x: tf.Tensor, labels: tf.Tensor | undefined, stepBeta: number): tf.Tensor1D => {
@@ -274,8 +289,9 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
       }
     };
 
-    const evaluate = async (): Promise<VAEMetrics | undefined> => {
+    const evaluate = async (step: number): Promise<VAEMetrics | undefined> => {
       if (validation === null) return undefined;
+      rng.at('validation', step);
       return evaluateTerms(parts, validation.x, validation.labels, batchSize, rng.nextSeed());
     };
 
@@ -283,14 +299,17 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
     let lastValidation: VAEMetrics | undefined;
     let validatedAtStep = -1;
     let sums = { reconstruction: 0, kl: 0, steps: 0 };
+    const step0 = checkpoint.start.step;
     const result = await runEpochs(FN, schedule, source, signal, {
-      epochStart: () => {
+      epochStart: (epoch) => {
+        rng.at('epoch', epoch);
         sums = { reconstruction: 0, kl: 0, steps: 0 };
       },
       batch: async (batch, step, epoch) => {
         let values: Float32Array;
         const stepBeta = betaAt(step);
         let stats: tf.Tensor | undefined;
+        rng.at('step', step);
         try {
           checkBatchShape(FN, 'data', batch.x, parts.exampleShape, step, "the encoder's input");
           stats = trainStep(batch.x, batch.labels, stepBeta);
@@ -323,8 +342,8 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
       },
       epochEnd: async (epoch) => {
         if (validation !== null) {
-          lastValidation = await evaluate();
-          validatedAtStep = history.loss.length;
+          validatedAtStep = step0 + history.loss.length;
+          lastValidation = await evaluate(validatedAtStep);
         }
         if (onEpochEnd !== undefined && sums.steps > 0) {
           const r = sums.reconstruction / sums.steps;
@@ -339,8 +358,8 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
           });
         }
       },
-    });
-    if (validation !== null && validatedAtStep !== result.steps) lastValidation = await evaluate();
+    }, checkpoint);
+    if (validation !== null && validatedAtStep !== result.steps) lastValidation = await evaluate(result.steps);
     return {
       steps: result.steps,
       epochs: result.epochs,

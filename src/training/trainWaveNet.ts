@@ -10,8 +10,10 @@ import { invalidField, ValueError } from '../_internal/errors.js';
 import { hintingKernels } from '../_internal/kernelHint.js';
 import { checkOptionalSeed, checkPositiveInt } from '../_internal/validate.js';
 import { muLawEncodeValue, waveNetParts } from '../audio/waveNetParts.js';
+import { checkCheckpointOption } from './_checkpoint.js';
 import { checkCallbacks, checkOptimizer } from './_loop.js';
 import { trainNextToken } from './_nextToken.js';
+import type { CheckpointOptions } from './checkpoint.js';
 import type { StopReason } from './types.js';
 
 /**
@@ -53,6 +55,8 @@ export interface TrainWaveNetOptions {
   onStep?: (info: WaveNetStepInfo) => void | Promise<void>;
   /** Stops training after the current step when aborted. */
   signal?: AbortSignal;
+  /** Saves checkpoints (model, optimizer state, step, seed) and resumes from the newest; see {@link CheckpointOptions} and `docs/checkpoints.md`. Defaults to none. */
+  checkpoint?: CheckpointOptions;
 }
 
 /**
@@ -80,7 +84,7 @@ export interface WaveNetHistory {
 }
 
 const FN = 'trainWaveNet';
-const KEYS = ['steps', 'batchSize', 'contextLength', 'windowLength', 'optimizer', 'conditioning', 'seed', 'onStep', 'signal'] as const;
+const KEYS = ['steps', 'batchSize', 'contextLength', 'windowLength', 'optimizer', 'conditioning', 'seed', 'onStep', 'signal', 'checkpoint'] as const;
 
 /**
  * Trains a WaveNet built by `buildWaveNet` to predict each next sample.
@@ -125,6 +129,7 @@ export async function trainWaveNet(model: tfl.LayersModel, audio: Float32Array |
   const seed = checkOptionalSeed(FN, 'seed', options.seed);
   checkCallbacks(FN, options, ['onStep']);
   const optimizer = checkOptimizer(FN, 'optimizer', options.optimizer);
+  const checkpoint = checkCheckpointOption(FN, options.checkpoint);
   const q = parts.quantizationLevels;
   const classes = await audioClasses(audio, q);
   if (classes.length < contextLength + 1) {
@@ -154,6 +159,8 @@ export async function trainWaveNet(model: tfl.LayersModel, audio: Float32Array |
       ...optional('extraInputs', vector === undefined ? undefined : (b: number) => [tf.tidy(() => tf.tile(tf.tensor2d(vector, [1, vector.length]), [b, 1]))]), // [B, G]
       onStep,
       signal,
+      checkpoint,
+      setup: { conditioning: vector === undefined ? null : Array.from(vector).join(',') },
     });
     return { steps: result.steps, stopReason: result.stopReason, history: { loss: result.losses } };
   });
