@@ -10,7 +10,7 @@ import { byId, drawPicture, plotLines, Runner, showError, smooth } from '../ui.j
 
 const STEPS = 3000;
 const BATCH = 32;
-const LATENT = 32;
+const LATENT = 64;
 const SHOWN = 36;
 /** Redraw the samples at most this often (ms): a grid costs a generator pass and a read. */
 const REDRAW_MS = 750;
@@ -28,8 +28,10 @@ export function mountGANPanel(): void {
       imageSize: 28,
       channels: 1,
       latentDim: LATENT,
-      generatorFilters: 16,
-      discriminatorFilters: 16,
+      // As examples/dcgan-mnist.ts: with 16 filters each, the generator's
+      // output collapsed to one flat gray within 300 steps on these digits.
+      generatorFilters: 32,
+      discriminatorFilters: 32,
       seed: 1,
     });
     const latents = tf.randomNormal([SHOWN, LATENT], 0, 1, 'float32', 7) as tf.Tensor2D;
