@@ -13,18 +13,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { CHROMIUM, FLAGS } from '../../test/browser/chromium.js';
 import { serveFolder } from './serveStatic.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const seconds = Number(process.argv[2] ?? 180);
 const out = process.argv[3] ?? join(root, 'test', 'output', 'screenshots');
 const panels = (process.argv[4] ?? 'gan,text,audio,vae').split(',');
-const FLAGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--autoplay-policy=no-user-gesture-required'];
 
 const site = mkdtempSync(join(tmpdir(), 'tfjs-generative-web-'));
 await build({ configFile: join(root, 'examples', 'web', 'vite.config.ts'), logLevel: 'warn', build: { outDir: site, emptyOutDir: true } });
 const server = await serveFolder(site);
-const browser = await chromium.launch({ executablePath: process.env.TFJS_GENERATIVE_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: FLAGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...FLAGS, '--autoplay-policy=no-user-gesture-required'] });
 try {
   const page = await browser.newPage({ viewport: { width: 1240, height: 1600 } });
   page.on('console', (message) => {

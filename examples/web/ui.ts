@@ -111,8 +111,11 @@ export function plotLines(canvas: HTMLCanvasElement, series: readonly Series[]):
     context.beginPath();
     s.values.forEach((v, i) => (i === 0 ? context.moveTo(x(i), y(v)) : context.lineTo(x(i), y(v))));
     context.stroke();
+    const label = { x: width - pad - 94, y: pad + 4 + 14 * k };
+    context.fillStyle = 'rgba(255, 255, 255, 0.85)';
+    context.fillRect(label.x - 2, label.y, 92, 14);
     context.fillStyle = s.color;
-    context.fillText(s.label, width - pad - 90, pad + 12 + 13 * k);
+    context.fillText(s.label, label.x, label.y + 11);
   });
 }
 

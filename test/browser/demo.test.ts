@@ -9,7 +9,7 @@
 //
 // Without /usr/bin/chromium the suite is skipped, with a message; under CI
 // (`process.env.CI`) it fails instead.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -17,23 +17,11 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveFolder, type FolderServer } from '../../examples/web/serveStatic.js';
 import { root } from '../_dist.js';
+import { CHROMIUM, FLAGS, hasChromium, inCI } from './chromium.js';
 
-const CHROMIUM = process.env.TFJS_GENERATIVE_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const inCI = Boolean(process.env.CI);
 const SCREENSHOTS = join(root, 'test', 'output', 'screenshots');
-
-const FLAGS = [
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  // Web Audio plays without a click on the page (headless has no speakers; playing must still not fail).
-  '--autoplay-policy=no-user-gesture-required',
-];
+// Web Audio plays without a click on the page (headless has no speakers; playing must still not fail).
+const DEMO_FLAGS = [...FLAGS, '--autoplay-policy=no-user-gesture-required'];
 
 if (!hasChromium && !inCI) {
   console.warn(`web demo test skipped: ${CHROMIUM} not found (install Debian's chromium: apt-get install -y chromium). Under CI this fails.`);
@@ -90,7 +78,7 @@ describe.skipIf(!hasChromium)('the web demo in headless Chromium', () => {
     out = mkdtempSync(join(tmpdir(), 'tfjs-generative-web-'));
     await build({ configFile: join(root, 'examples', 'web', 'vite.config.ts'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
     server = await serveFolder(out);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: DEMO_FLAGS });
     page = await browser.newPage({ viewport: { width: 1240, height: 1400 } });
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
