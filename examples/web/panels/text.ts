@@ -70,7 +70,7 @@ export function mountTextPanel(): void {
         const line = document.createElement('p');
         const promptSpan = document.createElement('span');
         promptSpan.className = 'prompt';
-        promptSpan.textContent = tokenizer.decode(prompt);
+        promptSpan.textContent = tokenizer.decode(prompt).replace(/\n/g, '⏎');
         const drawn = document.createElement('span');
         line.append(`after ${bits.length} steps: `, promptSpan, drawn);
         output.prepend(line);
