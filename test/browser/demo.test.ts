@@ -128,9 +128,9 @@ describe.skipIf(!hasChromium)('the web demo in headless Chromium', () => {
   it('(b) trains the character transformer and streams sampled text token by token', async () => {
     await page.fill('#text-temperature', '0.7');
     await page.click('#text-start');
-    await page.waitForFunction(() => Number(document.getElementById('text-output')!.dataset.tokens) >= 5, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => Number(document.getElementById('text-output')!.dataset.tokens) >= 5, undefined, { timeout: 90_000 });
     const early = Number(await page.locator('#text-output').getAttribute('data-tokens'));
-    await page.waitForFunction((n) => Number(document.getElementById('text-output')!.dataset.tokens) > n + 5, early, { timeout: 30_000 });
+    await page.waitForFunction((n) => Number(document.getElementById('text-output')!.dataset.tokens) > n + 5, early, { timeout: 45_000 });
     await page.click('#text-start'); // pause
     const stats = await text(page, 'text-stats');
     expect(stats).toMatch(/^step \d+\/\d+ · \d+\.\d+ bits\/char/);
