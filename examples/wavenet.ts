@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { buildWaveNet, decodeWav, encodeWav, generateAudio, receptiveField, trainWaveNet } from 'tfjs-generative';
 import { backendNote, backendOption, setupBackend } from './_backend.js';
 import { cli, run } from './_cli.js';
+import { melody } from './_melody.js';
 
 const args = cli({
   summary:
@@ -55,20 +56,6 @@ const args = cli({
 });
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const NOTES = [440, 554.37, 659.25, 880]; // A4, C#5, E5, A5
-
-/** The melody: each note 0.25 s, fundamental plus two weaker harmonics, short fades. */
-function melody(sampleRate: number, seconds: number): Float32Array {
-  const out = new Float32Array(Math.round(sampleRate * seconds));
-  const noteLength = Math.round(sampleRate * 0.25);
-  for (let i = 0; i < out.length; i++) {
-    const f = NOTES[Math.floor(i / noteLength) % NOTES.length]!;
-    const t = i / sampleRate;
-    const k = i % noteLength;
-    const fade = Math.min(1, k / 80, (noteLength - k) / 80);
-    out[i] = fade * (0.5 * Math.sin(2 * Math.PI * f * t) + 0.2 * Math.sin(4 * Math.PI * f * t) + 0.1 * Math.sin(6 * Math.PI * f * t));
-  }
-  return out;
-}
 
 /** Magnitude spectrum averaged over Hann-windowed frames of 2,048 samples (radix-2 FFT). */
 function spectrum(x: Float32Array): Float64Array {
@@ -131,7 +118,7 @@ async function main(): Promise<void> {
     audio = wav.samples;
     log(`input ${args.input}: ${audio.length.toLocaleString('en')} samples at ${sampleRate} Hz, ${wav.channels} channel(s), ${wav.bitDepth}-bit`);
   } else {
-    audio = melody(sampleRate, 4);
+    audio = melody({ sampleRate, seconds: 4, noteSeconds: 0.25, notes: NOTES });
     log(`training audio: a 4 s melody (${NOTES.join(', ')} Hz, 2 harmonics each) at ${sampleRate} Hz`);
   }
   writeFileSync(`${args.out}/wavenet-training.wav`, encodeWav(audio, { sampleRate }));

@@ -13,7 +13,7 @@
 //
 // Without /usr/bin/chromium the suite is skipped, with a message; under CI
 // (`process.env.CI`) it fails instead.
-import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -24,12 +24,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerDir, ensureDist, root } from '../_dist.js';
 import { attentionAndGradients, families, type FamilyName } from './_families.js';
 import type { CaseName, InitInfo, Measured, TensorData } from './page.js';
+import { CHROMIUM, FLAGS, hasChromium, inCI, WEBGPU_FLAGS } from './chromium.js';
 import { serve, type StaticServer } from './server.js';
-
-// TFJS_GENERATIVE_CHROMIUM points elsewhere (a missing path shows the skip, and with CI set the failure).
-const CHROMIUM = process.env.TFJS_GENERATIVE_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const inCI = Boolean(process.env.CI);
 
 const require = createRequire(import.meta.url);
 const resolvable = (name: string): boolean => {
@@ -41,17 +37,6 @@ const resolvable = (name: string): boolean => {
   }
 };
 const hasWebGPUBackend = resolvable('@tensorflow/tfjs-backend-webgpu');
-
-const FLAGS = [
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
-const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader'];
 
 if (!hasChromium && !inCI) {
   console.warn(`browser suite skipped: ${CHROMIUM} not found (install Debian's chromium: apt-get install -y chromium). Under CI this fails.`);

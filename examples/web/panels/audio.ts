@@ -6,6 +6,7 @@ import { buildWaveNet, generateAudio, receptiveField } from 'tfjs-generative/aud
 import { trainWaveNet } from 'tfjs-generative/training';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { byId, drawWave, plotLines, Runner, showError, smooth } from '../ui.js';
+import { melody } from '../../_melody.js';
 
 const SAMPLE_RATE = 8000;
 const STEPS = 400;
@@ -13,18 +14,7 @@ const NOTES = [261.63, 329.63, 392.0, 523.25]; // C4, E4, G4, C5
 const CONFIG = { residualChannels: 16, skipChannels: 32, dilations: { layersPerCycle: 7, cycles: 1 }, seed: 1 };
 
 /** 1.6 s: each note 0.2 s with two weaker harmonics and short fades. */
-function melody(): Float32Array {
-  const out = new Float32Array(Math.round(SAMPLE_RATE * 1.6));
-  const noteLength = Math.round(SAMPLE_RATE * 0.2);
-  for (let i = 0; i < out.length; i++) {
-    const f = NOTES[Math.floor(i / noteLength) % NOTES.length]!;
-    const t = i / SAMPLE_RATE;
-    const k = i % noteLength;
-    const fade = Math.min(1, k / 80, (noteLength - k) / 80);
-    out[i] = fade * (0.5 * Math.sin(2 * Math.PI * f * t) + 0.2 * Math.sin(4 * Math.PI * f * t) + 0.1 * Math.sin(6 * Math.PI * f * t));
-  }
-  return out;
-}
+const training = (): Float32Array => melody({ sampleRate: SAMPLE_RATE, seconds: 1.6, noteSeconds: 0.2, notes: NOTES });
 
 function rms(x: Float32Array): number {
   let sum = 0;
@@ -58,7 +48,7 @@ export function mountAudioPanel(): void {
   const progress = byId<HTMLProgressElement>('audio-progress');
   const generateButton = byId<HTMLButtonElement>('audio-generate');
   const generatedStats = byId('audio-generated-stats');
-  const audio = melody();
+  const audio = training();
   drawWave(trainingWave, audio.subarray(0, 1600), '#555');
   let model: tfl.LayersModel | undefined;
   const ensureModel = (): tfl.LayersModel => (model ??= buildWaveNet(CONFIG));
