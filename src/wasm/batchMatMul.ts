@@ -7,6 +7,7 @@
 //
 // Legend: B batch, M×K left operand, K×N right operand.
 import * as tf from '@tensorflow/tfjs-core';
+import { matMulGeometry, nativeMatMul } from './_gemm.js';
 import { wasmKernel, type KernelArgs, type WasmBackendLike } from './_wasmBackend.js';
 
 type Args = KernelArgs;
@@ -30,6 +31,11 @@ export function batchMatMul(args: Args): tf.TensorInfo {
   const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
   const original = wasmKernel('BatchMatMul');
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return original(args);
+  const geometry = matMulGeometry(a.shape, b.shape, transposeA, transposeB);
+  if (geometry !== null) {
+    const out = nativeMatMul(backend, a, b, transposeA, transposeB, geometry);
+    if (out !== null) return out;
+  }
   const ra = a.shape.length;
   const rb = b.shape.length;
   const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;

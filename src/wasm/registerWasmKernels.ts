@@ -11,6 +11,7 @@ import { keepOriginalKernel, wasmKernelConfig } from './_wasmBackend.js';
 import { batchMatMul } from './batchMatMul.js';
 import { conv2DBackpropFilter } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInput } from './conv2DBackpropInput.js';
+import { fusedMatMul } from './fusedMatMul.js';
 import { identity } from './identity.js';
 import { leakyRelu } from './leakyRelu.js';
 import { slice } from './slice.js';
@@ -24,6 +25,7 @@ const KERNELS: readonly tf.KernelConfig[] = [
   wasmKernelConfig('BatchMatMul', batchMatMul),
   wasmKernelConfig('Conv2DBackpropFilter', conv2DBackpropFilter),
   wasmKernelConfig('Conv2DBackpropInput', conv2DBackpropInput),
+  wasmKernelConfig('_FusedMatMul', fusedMatMul),
   wasmKernelConfig('Identity', identity),
   wasmKernelConfig('LeakyRelu', leakyRelu),
   wasmKernelConfig('Mean', mean),
