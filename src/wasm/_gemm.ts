@@ -5,7 +5,28 @@
 // Legend: B batch, M×K left operand, K×N right operand.
 import * as tf from '@tensorflow/tfjs-core';
 import { nativeKernels } from './_native.js';
+import { wasmThreadsCount } from './_threads.js';
 import { heapOffset, type WasmBackendLike } from './_wasmBackend.js';
+
+/**
+ * Below this many multiply-adds a product gains nothing from XNNPACK's threads.
+ */
+const THREADED_WORK = 64 * 64 * 64;
+
+/**
+ * Whether to leave a product to XNNPACK (through the backend's own kernel):
+ * our GEMM runs on one thread, so where the backend runs threads, the one form
+ * XNNPACK takes directly (no transposes, one right operand) stays with its
+ * thread pool once it is large enough. Single-threaded, ours measured faster
+ * on every shape tried (docs/performance.md), and the transposed and batched
+ * forms would need extra passes before XNNPACK.
+ * @hidden
+ */
+export function preferXnnpack(g: MatMulGeometry, transposeA: boolean, transposeB: boolean): boolean {
+  if (transposeA || transposeB || !g.sliceB.every((i) => i === 0)) return false;
+  if (g.m * g.n * g.k * g.sliceA.length < THREADED_WORK) return false;
+  return (wasmThreadsCount() ?? 1) > 1;
+}
 
 /** Fused epilogue codes of the native GEMM. @hidden */
 export const ACTIVATION_CODES: Readonly<Record<string, number>> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3 };

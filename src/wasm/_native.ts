@@ -19,7 +19,26 @@ export interface NativeExports {
   gemm_scratch_floats(): number;
   gemm(a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number, bias: number, act: number, alpha: number, scratch: number): void;
   fma_peak(iters: number, x: number): number;
+  exp_f32: UnaryExport;
+  log_f32: UnaryExport;
+  tanh_f32: UnaryExport;
+  softplus_f32: UnaryExport;
+  sign_f32: UnaryExport;
+  maximum_f32: BinaryExport;
+  minimum_f32: BinaryExport;
+  greater_f32: BinaryExport;
+  less_f32: BinaryExport;
+  select_32(cond: number, a: number, b: number, out: number, n: number): void;
 }
+
+/** `out[i] = f(x[i])`, `i < n`. @hidden */
+export type UnaryExport = (x: number, out: number, n: number) => void;
+/**
+ * `outer` rows of `inner` results; row `o` of an operand starts at `ptr + o·step` elements
+ * and, with `splat`, is one value broadcast along the row.
+ * @hidden
+ */
+export type BinaryExport = (a: number, aStep: number, aSplat: number, b: number, bStep: number, bSplat: number, out: number, outer: number, inner: number) => void;
 
 /** Our kernels bound to one backend instance. @hidden */
 export interface NativeKernels {

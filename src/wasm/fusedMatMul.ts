@@ -7,7 +7,7 @@
 //
 // Legend: M×K left operand, K×N right operand.
 import * as tf from '@tensorflow/tfjs-core';
-import { ACTIVATION_CODES, matMulGeometry, nativeMatMul } from './_gemm.js';
+import { ACTIVATION_CODES, matMulGeometry, nativeMatMul, preferXnnpack } from './_gemm.js';
 import { wasmKernel, type KernelArgs, type WasmBackendLike } from './_wasmBackend.js';
 
 /**
@@ -27,7 +27,7 @@ export function fusedMatMul(args: KernelArgs): tf.TensorInfo {
   const code = ACTIVATION_CODES[activation ?? 'linear'];
   if (code === undefined || preluActivationWeights !== undefined || a.dtype !== 'float32' || b.dtype !== 'float32') return original();
   const geometry = matMulGeometry(a.shape, b.shape, transposeA, transposeB);
-  if (geometry === null) return original();
+  if (geometry === null || preferXnnpack(geometry, transposeA, transposeB)) return original();
   // A bias of one value per output column ([N], [1, N], …); anything else broadcasts otherwise.
   if (bias !== undefined && (bias.dtype !== 'float32' || bias.shape[bias.shape.length - 1] !== geometry.n || tf.util.sizeFromShape(bias.shape) !== geometry.n)) {
     return original();

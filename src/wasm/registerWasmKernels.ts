@@ -12,6 +12,7 @@ import { batchMatMul } from './batchMatMul.js';
 import { conv2DBackpropFilter } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInput } from './conv2DBackpropInput.js';
 import { fusedMatMul } from './fusedMatMul.js';
+import { nativeBinary, nativeUnary, select } from './_elementwise.js';
 import { identity } from './identity.js';
 import { leakyRelu } from './leakyRelu.js';
 import { slice } from './slice.js';
@@ -33,6 +34,15 @@ const KERNELS: readonly tf.KernelConfig[] = [
   wasmKernelConfig('SplitV', splitV),
   wasmKernelConfig('Sum', sum),
   wasmKernelConfig('Tanh', tanh),
+  wasmKernelConfig('Exp', nativeUnary('Exp', 'exp_f32')),
+  wasmKernelConfig('Log', nativeUnary('Log', 'log_f32')),
+  wasmKernelConfig('Softplus', nativeUnary('Softplus', 'softplus_f32')),
+  wasmKernelConfig('Sign', nativeUnary('Sign', 'sign_f32')),
+  wasmKernelConfig('Maximum', nativeBinary('Maximum', 'maximum_f32', 'float32')),
+  wasmKernelConfig('Minimum', nativeBinary('Minimum', 'minimum_f32', 'float32')),
+  wasmKernelConfig('Greater', nativeBinary('Greater', 'greater_f32', 'bool')),
+  wasmKernelConfig('Less', nativeBinary('Less', 'less_f32', 'bool')),
+  wasmKernelConfig('Select', select),
   wasmKernelConfig('Tile', tile),
   wasmKernelConfig('UnsortedSegmentSum', unsortedSegmentSum),
 ];
