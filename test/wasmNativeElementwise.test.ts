@@ -127,14 +127,17 @@ describe('native element-wise kernels', () => {
     tf.dispose([cond, t, e]);
   });
 
-  it('Select on bool branches is left to the backend and still right', async () => {
-    const cond = tf.tensor2d([true, false, true, true, false, false], [3, 2], 'bool');
-    const t = tf.tensor2d([true, true, false, true, true, false], [3, 2], 'bool');
-    const e = tf.tensor2d([false, true, true, false, true, false], [3, 2], 'bool');
+  it('Select on bool branches matches cpu and leaves the heap intact (the stock kernel corrupts it)', async () => {
+    const n = 37;
+    const cond = tf.tensor1d(Array.from({ length: n }, (_, i) => i % 3 === 0), 'bool');
+    const t = tf.tensor1d(Array.from({ length: n }, (_, i) => i % 2 === 0), 'bool');
+    const e = tf.tensor1d(Array.from({ length: n }, (_, i) => i % 5 === 0), 'bool');
     const fn = (c: tf.Tensor, p: tf.Tensor, q: tf.Tensor) => [tf.where(c, p, q)];
     const cpu = await runOn('cpu', [cond, t, e], fn);
     const wasm = await runOn('wasm', [cond, t, e], fn);
     expect(Array.from(wasm[0]!)).toEqual(Array.from(cpu[0]!));
+    // Allocations after it still work (with the stock kernel, malloc fails here or later).
+    expectNoLeaks(() => tf.tidy(() => Array.from({ length: 50 }, (_, i) => tf.keep(tf.add(tf.ones([1 + i * 13]), 1)))));
     tf.dispose([cond, t, e]);
   });
 

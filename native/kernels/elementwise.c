@@ -208,3 +208,14 @@ EXPORT(select_32) void select_32(const uint8_t *cond, const float *a, const floa
   }
   for (; i < n; i++) out[i] = cond[i] == 1 ? a[i] : b[i];
 }
+
+// The same for 1-byte elements (bool branches). tfjs-backend-wasm 4.22's own
+// Select writes past its output there and corrupts the heap.
+EXPORT(select_8) void select_8(const uint8_t *cond, const uint8_t *a, const uint8_t *b, uint8_t *out, int n) {
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    v128_t m = wasm_i8x16_eq(wasm_v128_load(cond + i), wasm_i8x16_splat(1));
+    wasm_v128_store(out + i, wasm_v128_bitselect(wasm_v128_load(a + i), wasm_v128_load(b + i), m));
+  }
+  for (; i < n; i++) out[i] = cond[i] == 1 ? a[i] : b[i];
+}

@@ -108,19 +108,20 @@ export function nativeBinary(kernelName: string, exportName: BinaryName, outDtyp
 
 /**
  * Select (`tf.where`) on our module where the condition and both branches have
- * one shape and 4-byte elements (float32, int32); else the backend's own kernel.
+ * one shape and the branches are float32, int32 or bool (the backend's own
+ * kernel writes past its output on bool branches and corrupts the heap); else
+ * the backend's own kernel.
  * @hidden
  */
 export function select(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const { condition, t, e } = args.inputs as { condition: tf.TensorInfo; t: tf.TensorInfo; e: tf.TensorInfo };
   const same = tf.util.arraysEqual(condition.shape, t.shape) && tf.util.arraysEqual(t.shape, e.shape);
-  const fourBytes = (d: tf.DataType) => d === 'float32' || d === 'int32';
-  const native: { exports: NativeExports } | null =
-    same && condition.dtype === 'bool' && t.dtype === e.dtype && fourBytes(t.dtype) ? nativeKernels(backend) : null;
+  const width = t.dtype === 'float32' || t.dtype === 'int32' ? 4 : t.dtype === 'bool' ? 1 : 0;
+  const native: { exports: NativeExports } | null = same && condition.dtype === 'bool' && t.dtype === e.dtype && width > 0 ? nativeKernels(backend) : null;
   if (native === null) return wasmKernel('Select')(args);
   const out = backend.makeOutput([...t.shape], t.dtype);
   const n = tf.util.sizeFromShape(t.shape);
-  if (n > 0) native.exports.select_32(heapOffset(backend, condition), heapOffset(backend, t), heapOffset(backend, e), heapOffset(backend, out), n);
+  if (n > 0) (width === 4 ? native.exports.select_32 : native.exports.select_8)(heapOffset(backend, condition), heapOffset(backend, t), heapOffset(backend, e), heapOffset(backend, out), n);
   return out;
 }

@@ -29,6 +29,7 @@ export interface NativeExports {
   greater_f32: BinaryExport;
   less_f32: BinaryExport;
   select_32(cond: number, a: number, b: number, out: number, n: number): void;
+  select_8(cond: number, a: number, b: number, out: number, n: number): void;
 }
 
 /** `out[i] = f(x[i])`, `i < n`. @hidden */

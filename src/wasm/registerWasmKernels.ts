@@ -120,6 +120,16 @@ export interface WasmKitOptions {
  * Tile; tested on strides 1–3, `same`/`valid`/explicit padding, odd sizes,
  * every transpose combination and broadcast batches).
  *
+ * Some kernels run the kit's own SIMD module, computing in place on the
+ * backend's heap (relaxed-SIMD fused multiply-add where the engine has it,
+ * else plain SIMD128): a blocked matrix product for `BatchMatMul` and
+ * `_FusedMatMul` (transposes and batches taken directly, bias and
+ * relu/relu6/leaky-relu fused; on a threaded backend the plain untransposed
+ * product stays with XNNPACK's threads), and vectorised `Exp`, `Log`,
+ * `Softplus`, `Sign`, `Maximum`, `Minimum`, `Greater`, `Less`, `Select` and
+ * small-tensor `Tanh`, within 3 ulp of the cpu backend with the same NaN, ±Inf
+ * and ±0 results. Where that module cannot run, the paths above are used.
+ *
  * Threads: the backend ships a threaded SIMD build but, in 4.22, never starts it
  * in Node (tfjs#3830), and sizes its pool to half the logical cores. Called
  * before the backend starts, this makes it start that build with
