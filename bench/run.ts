@@ -32,7 +32,11 @@
  * 7. A convolutional VAE training step (28 × 28, batch 64, latent 16).
  *
  * Lines comparing with PyTorch read `NAME: tfjs-generative X ms, torch Y ms, ratio R`
- * (X: the kit with N threads), followed by the three wasm figures.
+ * (X: the kit with N threads), followed by the three wasm figures. The first line
+ * names the Node version and whether relaxed SIMD (fused multiply-add) is on;
+ * the matrix product's line adds the engine's measured peak on one thread (a
+ * tight multiply-add loop in the kit's own wasm module), so the distance to the
+ * limit shows.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -42,6 +46,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildConvVAE, buildDCGAN, buildTransformerLM, buildWaveNet, generate, generateAudio, multiHeadAttention, receptiveField, trainGAN, trainVAE, trainWaveNet } from 'tfjs-generative';
 import { registerWasmKernels } from 'tfjs-generative/wasm';
+import { nativeKernels, relaxedSimdSupported } from '../src/wasm/_native.js';
 
 const quick = process.argv.includes('--quick');
 const withCpu = process.argv.includes('--with-cpu');
@@ -143,6 +148,27 @@ async function profileLines(runner: Runner): Promise<string[]> {
     `profile (one step, tf.profile): wall ${wall.toFixed(0)} ms, kernels ${total.toFixed(0)} ms in ${calls} calls`,
     ...top.map(([name, e]) => `  ${name.padEnd(22)} ${e.ms.toFixed(1).padStart(8)} ms ${((100 * e.ms) / total).toFixed(1).padStart(5)}%  ${e.calls} calls`),
   ];
+}
+
+/**
+ * The engine's single-thread peak, GFLOP/s: our module's multiply-add loop
+ * (12 independent chains of 4-lane multiply-adds), best of several runs after
+ * the engine has compiled it with its optimising tier. `null` where our module
+ * cannot run.
+ */
+async function wasmPeakGflops(): Promise<number | null> {
+  await tf.setBackend('wasm');
+  const native = nativeKernels(tf.backend());
+  if (native === null) return null;
+  const iters = 2_000_000;
+  let best = 0;
+  for (let i = 0; i < 8; i++) {
+    const t0 = performance.now();
+    native.exports.fma_peak(iters, 0.5);
+    best = Math.max(best, (iters * 12 * 4 * 2) / (performance.now() - t0) / 1e6);
+    await new Promise((resolve) => setTimeout(resolve, 10)); // lets the optimised code arrive
+  }
+  return best;
 }
 
 /** Runs a PyTorch reference script; its ms per step, or null where torch is missing. */
@@ -380,7 +406,8 @@ function variantName(v: Variant, r: VariantResult): string {
 async function main(): Promise<void> {
   if (variant !== undefined) return runVariant(variant, only!);
   registerWasmKernels({ threads });
-  log(`tfjs-core ${tf.version_core}; ${quick ? 'quick' : 'full'} run; kit threads ${threads}; wasm lines: stock, kit 1 thread, kit ${threads} threads, each in a fresh process`);
+  log(`Node ${process.version}; relaxed SIMD ${relaxedSimdSupported() ? 'on (fused multiply-add)' : 'off (plain SIMD128)'}; tfjs-core ${tf.version_core}; ${quick ? 'quick' : 'full'} run; kit threads ${threads}; wasm lines: stock, kit 1 thread, kit ${threads} threads, each in a fresh process`);
+  const peak = run('matmul') ? await wasmPeakGflops() : null;
 
   for (const [section, workload] of Object.entries(WASM_WORKLOADS)) {
     if (!run(section)) continue;
@@ -393,6 +420,11 @@ async function main(): Promise<void> {
       const gflops = (ms: number) => (2 * 512 ** 3) / ms / 1e6;
       const figures = results.map(([v, r]) => `${variantName(v, r)} ${r.ms === undefined ? `did not run (${r.error})` : `${gflops(r.ms).toFixed(1)} GFLOP/s`}`);
       log(`${workload.title}: ${figures.join(', ')}${torch === null ? '' : `; torch (2 threads) ${gflops(torch).toFixed(1)} GFLOP/s`}`);
+      if (peak !== null) {
+        const one = kit1.ms === undefined ? '' : `; kit 1 thread at ${((100 * gflops(kit1.ms)) / peak).toFixed(0)}% of it`;
+        log(`  wasm peak, 1 thread (multiply-add loop): ${peak.toFixed(1)} GFLOP/s${one}`);
+      }
+      if (kitN.ms !== undefined && torch !== null) log(torchLine(workload.title, kitN.ms, torch));
     } else {
       if (kitN.ms !== undefined) log(torchLine(`${workload.title}`, kitN.ms, torch));
       else log(`${workload.title}: did not run: ${kitN.error}`);

@@ -12,6 +12,18 @@ export interface WasmBackendLike {
   disposeData(dataId: tf.DataId, force?: boolean): boolean;
   /** Counts one more tensor on `dataId` (the backend's Reshape shares data so). */
   incRef?(dataId: tf.DataId): void;
+  /** Where each tensor's data lives on the heap (a byte offset). */
+  dataIdMap?: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
+}
+
+/**
+ * The heap byte offset of `t`'s data on the wasm backend.
+ * @hidden
+ */
+export function heapOffset(backend: WasmBackendLike, t: tf.TensorInfo): number {
+  const data = backend.dataIdMap?.get(t.dataId);
+  if (data === undefined) throw new Error('tfjs-generative/wasm: a tensor has no data on the wasm heap.');
+  return data.memoryOffset;
 }
 
 /**

@@ -5,8 +5,13 @@
 // the backend's Transpose kernel, a batched left operand against a shared
 // right one folded into the rows, and other batches one slice at a time.
 //
+// Where our own GEMM (native/kernels/gemm.c, see _gemm.ts) runs, it takes every
+// form directly, transposes and batches included; the paths below remain for
+// threaded backends' plain products and engines where our module cannot run.
+//
 // Legend: B batch, M×K left operand, K×N right operand.
 import * as tf from '@tensorflow/tfjs-core';
+import { matMulGeometry, nativeMatMul, preferXnnpack } from './_gemm.js';
 import { wasmKernel, type KernelArgs, type WasmBackendLike } from './_wasmBackend.js';
 
 type Args = KernelArgs;
@@ -30,6 +35,11 @@ export function batchMatMul(args: Args): tf.TensorInfo {
   const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
   const original = wasmKernel('BatchMatMul');
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return original(args);
+  const geometry = matMulGeometry(a.shape, b.shape, transposeA, transposeB);
+  if (geometry !== null && !preferXnnpack(geometry, transposeA, transposeB)) {
+    const out = nativeMatMul(backend, a, b, transposeA, transposeB, geometry);
+    if (out !== null) return out;
+  }
   const ra = a.shape.length;
   const rb = b.shape.length;
   const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;

@@ -11,6 +11,8 @@ import { keepOriginalKernel, wasmKernelConfig } from './_wasmBackend.js';
 import { batchMatMul } from './batchMatMul.js';
 import { conv2DBackpropFilter } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInput } from './conv2DBackpropInput.js';
+import { fusedMatMul } from './fusedMatMul.js';
+import { nativeBinary, nativeUnary, select } from './_elementwise.js';
 import { identity } from './identity.js';
 import { leakyRelu } from './leakyRelu.js';
 import { slice } from './slice.js';
@@ -24,6 +26,7 @@ const KERNELS: readonly tf.KernelConfig[] = [
   wasmKernelConfig('BatchMatMul', batchMatMul),
   wasmKernelConfig('Conv2DBackpropFilter', conv2DBackpropFilter),
   wasmKernelConfig('Conv2DBackpropInput', conv2DBackpropInput),
+  wasmKernelConfig('_FusedMatMul', fusedMatMul),
   wasmKernelConfig('Identity', identity),
   wasmKernelConfig('LeakyRelu', leakyRelu),
   wasmKernelConfig('Mean', mean),
@@ -31,6 +34,15 @@ const KERNELS: readonly tf.KernelConfig[] = [
   wasmKernelConfig('SplitV', splitV),
   wasmKernelConfig('Sum', sum),
   wasmKernelConfig('Tanh', tanh),
+  wasmKernelConfig('Exp', nativeUnary('Exp', 'exp_f32')),
+  wasmKernelConfig('Log', nativeUnary('Log', 'log_f32')),
+  wasmKernelConfig('Softplus', nativeUnary('Softplus', 'softplus_f32')),
+  wasmKernelConfig('Sign', nativeUnary('Sign', 'sign_f32')),
+  wasmKernelConfig('Maximum', nativeBinary('Maximum', 'maximum_f32', 'float32')),
+  wasmKernelConfig('Minimum', nativeBinary('Minimum', 'minimum_f32', 'float32')),
+  wasmKernelConfig('Greater', nativeBinary('Greater', 'greater_f32', 'bool')),
+  wasmKernelConfig('Less', nativeBinary('Less', 'less_f32', 'bool')),
+  wasmKernelConfig('Select', select),
   wasmKernelConfig('Tile', tile),
   wasmKernelConfig('UnsortedSegmentSum', unsortedSegmentSum),
 ];
@@ -107,6 +119,16 @@ export interface WasmKitOptions {
  * backend (to float tolerance for the convolutions and matmuls, exactly for
  * Tile; tested on strides 1–3, `same`/`valid`/explicit padding, odd sizes,
  * every transpose combination and broadcast batches).
+ *
+ * Some kernels run the kit's own SIMD module, computing in place on the
+ * backend's heap (relaxed-SIMD fused multiply-add where the engine has it,
+ * else plain SIMD128): a blocked matrix product for `BatchMatMul` and
+ * `_FusedMatMul` (transposes and batches taken directly, bias and
+ * relu/relu6/leaky-relu fused; on a threaded backend the plain untransposed
+ * product stays with XNNPACK's threads), and vectorised `Exp`, `Log`,
+ * `Softplus`, `Sign`, `Maximum`, `Minimum`, `Greater`, `Less`, `Select` and
+ * small-tensor `Tanh`, within 3 ulp of the cpu backend with the same NaN, ±Inf
+ * and ±0 results. Where that module cannot run, the paths above are used.
  *
  * Threads: the backend ships a threaded SIMD build but, in 4.22, never starts it
  * in Node (tfjs#3830), and sizes its pool to half the logical cores. Called
