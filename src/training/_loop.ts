@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField, NonFiniteLossError, ValueError } from '../_internal/errors.js';
 import { checkPositiveInt, formatShape } from '../_internal/validate.js';
+import { yieldControl, type YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason } from './types.js';
 
 export { checkCallbacks } from './checkCallbacks.js';
@@ -197,8 +198,10 @@ function isAborted(signal: AbortSignal | undefined): boolean {
 
 /**
  * The epoch/step driver every batch-based training loop shares: epochs or
- * steps, stop on abort after the current step, `'data-exhausted'` when a
- * one-shot iterable runs dry, an error when the data yields no batch at all.
+ * steps, a turn for the event loop after every batch (as `yieldTo` says, so
+ * that timers, I/O and an outside abort run), stop on abort after the current
+ * step, `'data-exhausted'` when a one-shot iterable runs dry, an error when
+ * the data yields no batch at all.
  * @hidden
  */
 export async function runEpochs<B>(
@@ -207,6 +210,7 @@ export async function runEpochs<B>(
   source: { epoch(): AsyncIterable<B>; readonly field: string },
   signal: AbortSignal | undefined,
   hooks: EpochHooks<B>,
+  yieldTo: YieldMode,
 ): Promise<EpochLoopResult> {
   // A signal aborted before the call runs nothing.
   if (isAborted(signal)) return { steps: 0, epochs: 0, stopReason: 'aborted' };
@@ -218,7 +222,10 @@ export async function runEpochs<B>(
     let batches = 0;
     for await (const batch of source.epoch()) {
       batches++;
-      if (!(await hooks.batch(batch, step, epoch))) continue;
+      const done = await hooks.batch(batch, step, epoch);
+      // Between steps (and a GAN's critic updates): an abort from a timer or a handler lands here.
+      await yieldControl(yieldTo);
+      if (!done) continue;
       step++;
       if (isAborted(signal)) {
         stopReason = 'aborted';
@@ -251,6 +258,7 @@ export async function runSteps(
   steps: number,
   signal: AbortSignal | undefined,
   step: (index: number) => Promise<void>,
+  yieldTo: YieldMode,
 ): Promise<{ steps: number; stopReason: StopReason }> {
   const endless = {
     field: 'steps',
@@ -263,6 +271,6 @@ export async function runSteps(
       await step(index);
       return true;
     },
-  });
+  }, yieldTo);
   return { steps: result.steps, stopReason: result.stopReason };
 }

@@ -11,6 +11,7 @@ import { seedSource } from '../_internal/random.js';
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
 import { checkFiniteLosses, minimizeOrFree, ownedOptimizer, runSteps } from './_loop.js';
 import { windowBatch } from './_tokens.js';
+import type { YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason } from './types.js';
 
 /** @hidden */
@@ -28,6 +29,7 @@ export interface NextTokenOptions {
   extraInputs?: (batchSize: number) => tf.Tensor[];
   onStep?: ((info: { step: number; loss: number }) => void | Promise<void>) | undefined;
   signal?: AbortSignal | undefined;
+  yieldTo: YieldMode;
 }
 
 /** @hidden */
@@ -74,7 +76,7 @@ export async function trainNextToken(
       checkFiniteLosses(fn, step, 0, { loss });
       losses.push(loss);
       if (onStep !== undefined) await onStep({ step, loss });
-    });
+    }, options.yieldTo);
     return { steps, stopReason: stopReason as NextTokenResult['stopReason'], losses };
   } finally {
     owned.release();

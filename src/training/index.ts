@@ -15,6 +15,7 @@
  * @module tfjs-generative/training
  */
 export type { StopReason, TokenStream, TrainingData } from './types.js';
+export type { YieldMode } from '../_internal/yieldControl.js';
 export {
   trainGAN,
   type GANEpochInfo,

@@ -21,6 +21,7 @@ import { leastSquaresGeneratorLoss } from '../losses/leastSquaresGeneratorLoss.j
 import { batchSource, pairedSources, releaseBatch, type BatchSource, type PairedSources } from './_batches.js';
 import { imagePool } from './_imagePool.js';
 import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveCallShape, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
+import { checkYieldMode, type YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**
@@ -160,6 +161,13 @@ export interface TrainCycleGANOptions {
   onEpochEnd?: (info: CycleGANEpochInfo) => void | Promise<void>;
   /** Stops training after the current step when aborted; `trainCycleGAN` then resolves with `stopReason: 'aborted'`. */
   signal?: AbortSignal;
+  /**
+   * Where training yields between steps, so that timers, UI, I/O and an outside
+   * `signal.abort()` run: `'task'` (the event loop), `'frame'` (the next animation
+   * frame in a browser), `'none'` (never: nothing else runs until training ends).
+   * Defaults to `'task'`.
+   */
+  yieldTo?: YieldMode;
 }
 
 /**
@@ -208,6 +216,7 @@ const KEYS = [
   'onStep',
   'onEpochEnd',
   'signal',
+  'yieldTo',
 ] as const;
 const LEGACY_KEYS = [...MODELS, 'dataA', 'dataB', ...KEYS] as const;
 
@@ -307,6 +316,7 @@ async function train(models: CycleGANModels, [dataA, fieldA]: NamedData, [dataB,
   const seed = checkOptionalSeed(FN, 'seed', options.seed);
   const shuffle = checkBoolean(FN, 'shuffle', options.shuffle ?? true);
   checkCallbacks(FN, options, ['onStep', 'onEpochEnd']);
+  const yieldTo = checkYieldMode(FN, 'yieldTo', options.yieldTo);
   const givenGeneratorOptimizer = checkOptimizer(FN, 'generatorOptimizer', options.generatorOptimizer);
   const givenDiscriminatorOptimizer = checkOptimizer(FN, 'discriminatorOptimizer', options.discriminatorOptimizer);
 
@@ -489,7 +499,7 @@ async function train(models: CycleGANModels, [dataA, fieldA]: NamedData, [dataB,
           discriminatorLossB: sums.discriminatorB / n,
         });
       },
-    });
+    }, yieldTo);
     return { ...result, stopReason: result.stopReason as TrainCycleGANResult['stopReason'], history };
   } catch (error) {
     throw withKernelHint(error);

@@ -15,6 +15,7 @@ import { ganLossPair, type GANLossName, type GANLossPair } from '../losses/ganLo
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
 import { batchSource, releaseBatch, type BatchSource } from './_batches.js';
 import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveCallShape, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
+import { checkYieldMode, type YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**
@@ -118,6 +119,13 @@ export interface TrainGANOptions {
   onEpochEnd?: (info: GANEpochInfo) => void | Promise<void>;
   /** Stops training after the current step when aborted; `trainGAN` then resolves with `stopReason: 'aborted'`. */
   signal?: AbortSignal;
+  /**
+   * Where training yields between steps, so that timers, UI, I/O and an outside
+   * `signal.abort()` run: `'task'` (the event loop), `'frame'` (the next animation
+   * frame in a browser), `'none'` (never: nothing else runs until training ends).
+   * Defaults to `'task'`.
+   */
+  yieldTo?: YieldMode;
 }
 
 /**
@@ -175,6 +183,7 @@ const KEYS = [
   'onStep',
   'onEpochEnd',
   'signal',
+  'yieldTo',
 ] as const;
 const LEGACY_KEYS = ['generator', 'discriminator', 'data', ...KEYS] as const;
 
@@ -261,6 +270,7 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
   const seed = checkOptionalSeed(FN, 'seed', options.seed);
   const shuffle = checkBoolean(FN, 'shuffle', options.shuffle ?? true);
   checkCallbacks(FN, options, ['onStep', 'onEpochEnd']);
+  const yieldTo = checkYieldMode(FN, 'yieldTo', options.yieldTo);
   const givenGeneratorOptimizer = checkOptimizer(FN, 'generatorOptimizer', options.generatorOptimizer);
   const givenDiscriminatorOptimizer = checkOptimizer(FN, 'discriminatorOptimizer', options.discriminatorOptimizer);
   const latentDim = latentDimOf(FN, generator);
@@ -441,7 +451,7 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
           fakeScore: sums.fake / sums.steps,
         });
       },
-    });
+    }, yieldTo);
     return { ...result, stopReason: result.stopReason as TrainGANResult['stopReason'], history };
   } catch (error) {
     throw withKernelHint(error);

@@ -10,6 +10,7 @@ import { checkOptionalSeed, checkPositiveInt, checkRate01 } from '../_internal/v
 import { checkCallbacks, checkOptimizer } from './_loop.js';
 import { trainNextToken } from './_nextToken.js';
 import { modelGeometry, tokenArray } from './_tokens.js';
+import { checkYieldMode, type YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason, TokenStream } from './types.js';
 
 /**
@@ -48,6 +49,13 @@ export interface TrainLanguageModelOptions {
   onStep?: (info: LanguageModelStepInfo) => void | Promise<void>;
   /** Stops training after the current step when aborted. */
   signal?: AbortSignal;
+  /**
+   * Where training yields between steps, so that timers, UI, I/O and an outside
+   * `signal.abort()` run: `'task'` (the event loop), `'frame'` (the next animation
+   * frame in a browser), `'none'` (never: nothing else runs until training ends).
+   * Defaults to `'task'`.
+   */
+  yieldTo?: YieldMode;
 }
 
 /**
@@ -75,7 +83,7 @@ export interface LanguageModelHistory {
 }
 
 const FN = 'trainLanguageModel';
-const KEYS = ['steps', 'contextLength', 'batchSize', 'optimizer', 'labelSmoothing', 'seed', 'onStep', 'signal'] as const;
+const KEYS = ['steps', 'contextLength', 'batchSize', 'optimizer', 'labelSmoothing', 'seed', 'onStep', 'signal', 'yieldTo'] as const;
 
 /**
  * Trains a language model to predict the next token.
@@ -119,6 +127,7 @@ export async function trainLanguageModel(
   const labelSmoothing = checkRate01(FN, 'labelSmoothing', options.labelSmoothing ?? 0);
   const seed = checkOptionalSeed(FN, 'seed', options.seed);
   checkCallbacks(FN, options, ['onStep']);
+  const yieldTo = checkYieldMode(FN, 'yieldTo', options.yieldTo);
   const optimizer = checkOptimizer(FN, 'optimizer', options.optimizer);
   const { onStep, signal } = options;
   const stream = await tokenArray(FN, tokens, vocabSize, contextLength + 1);
@@ -132,6 +141,7 @@ export async function trainLanguageModel(
       seed,
       onStep: onStep === undefined ? undefined : ({ step, loss }) => onStep({ step, loss, bitsPerToken: loss / Math.LN2 }),
       signal,
+      yieldTo,
     });
     return { steps: result.steps, stopReason: result.stopReason, history: { loss: result.losses } };
   });

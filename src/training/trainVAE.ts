@@ -15,6 +15,7 @@ import { checkExamples, elboTerms, oneHotLabels, resolveLabels, resolveVAE, type
 import type { VAEModels } from '../vae/types.js';
 import { batchSource, releaseBatch, type BatchSource } from './_batches.js';
 import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
+import { checkYieldMode, type YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**
@@ -113,6 +114,13 @@ export interface TrainVAEOptions {
   onEpochEnd?: (info: VAEEpochInfo) => void | Promise<void>;
   /** Stops training after the current step when aborted; `trainVAE` then resolves with `stopReason: 'aborted'`. */
   signal?: AbortSignal;
+  /**
+   * Where training yields between steps, so that timers, UI, I/O and an outside
+   * `signal.abort()` run: `'task'` (the event loop), `'frame'` (the next animation
+   * frame in a browser), `'none'` (never: nothing else runs until training ends).
+   * Defaults to `'task'`.
+   */
+  yieldTo?: YieldMode;
 }
 
 /**
@@ -163,6 +171,7 @@ const KEYS = [
   'onStep',
   'onEpochEnd',
   'signal',
+  'yieldTo',
 ] as const;
 
 /**
@@ -222,6 +231,7 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
   const seed = checkOptionalSeed(FN, 'seed', options.seed);
   const shuffle = checkBoolean(FN, 'shuffle', options.shuffle ?? true);
   checkCallbacks(FN, options, ['onStep', 'onEpochEnd']);
+  const yieldTo = checkYieldMode(FN, 'yieldTo', options.yieldTo);
   const givenOptimizer = checkOptimizer(FN, 'optimizer', options.optimizer);
   const vars = [...parts.encoder.trainableWeights, ...parts.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
   const betaAt = (step: number): number => (klWarmupSteps === 0 ? beta : beta * Math.min(1, step / klWarmupSteps));
@@ -339,7 +349,7 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
           });
         }
       },
-    });
+    }, yieldTo);
     if (validation !== null && validatedAtStep !== result.steps) lastValidation = await evaluate();
     return {
       steps: result.steps,

@@ -12,6 +12,7 @@ import { checkOptionalSeed, checkPositiveInt } from '../_internal/validate.js';
 import { muLawEncodeValue, waveNetParts } from '../audio/waveNetParts.js';
 import { checkCallbacks, checkOptimizer } from './_loop.js';
 import { trainNextToken } from './_nextToken.js';
+import { checkYieldMode, type YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason } from './types.js';
 
 /**
@@ -53,6 +54,13 @@ export interface TrainWaveNetOptions {
   onStep?: (info: WaveNetStepInfo) => void | Promise<void>;
   /** Stops training after the current step when aborted. */
   signal?: AbortSignal;
+  /**
+   * Where training yields between steps, so that timers, UI, I/O and an outside
+   * `signal.abort()` run: `'task'` (the event loop), `'frame'` (the next animation
+   * frame in a browser), `'none'` (never: nothing else runs until training ends).
+   * Defaults to `'task'`.
+   */
+  yieldTo?: YieldMode;
 }
 
 /**
@@ -80,7 +88,7 @@ export interface WaveNetHistory {
 }
 
 const FN = 'trainWaveNet';
-const KEYS = ['steps', 'batchSize', 'contextLength', 'windowLength', 'optimizer', 'conditioning', 'seed', 'onStep', 'signal'] as const;
+const KEYS = ['steps', 'batchSize', 'contextLength', 'windowLength', 'optimizer', 'conditioning', 'seed', 'onStep', 'signal', 'yieldTo'] as const;
 
 /**
  * Trains a WaveNet built by `buildWaveNet` to predict each next sample.
@@ -124,6 +132,7 @@ export async function trainWaveNet(model: tfl.LayersModel, audio: Float32Array |
   const [contextLength, lengthField] = resolveContextLength(options, Math.max(256, 2 * parts.receptiveField));
   const seed = checkOptionalSeed(FN, 'seed', options.seed);
   checkCallbacks(FN, options, ['onStep']);
+  const yieldTo = checkYieldMode(FN, 'yieldTo', options.yieldTo);
   const optimizer = checkOptimizer(FN, 'optimizer', options.optimizer);
   const q = parts.quantizationLevels;
   const classes = await audioClasses(audio, q);
@@ -154,6 +163,7 @@ export async function trainWaveNet(model: tfl.LayersModel, audio: Float32Array |
       ...optional('extraInputs', vector === undefined ? undefined : (b: number) => [tf.tidy(() => tf.tile(tf.tensor2d(vector, [1, vector.length]), [b, 1]))]), // [B, G]
       onStep,
       signal,
+      yieldTo,
     });
     return { steps: result.steps, stopReason: result.stopReason, history: { loss: result.losses } };
   });
