@@ -2,8 +2,9 @@
  * Training loops: `trainGAN`, `trainCycleGAN`, `trainVAE`,
  * `trainLanguageModel` (with `evaluateLanguageModel`) and `trainWaveNet`.
  * Each validates its input before it allocates, seeds its batches, reports
- * progress through callbacks, stops on an `AbortSignal` or a non-finite loss
- * (`NonFiniteLossError`), and leaves no tensor behind; `StopReason` says why
+ * progress through callbacks, yields to the event loop between steps
+ * (`yieldTo`), stops on an `AbortSignal` or, before the update, on a
+ * non-finite loss or gradient (`NonFiniteLossError`), and leaves no tensor behind; `StopReason` says why
  * it stopped.
  *
  * ```ts

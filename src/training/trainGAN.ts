@@ -14,7 +14,7 @@ import { checkBoolean, checkLayersModel, checkOptionalSeed, checkPositiveInt, fo
 import { ganLossPair, type GANLossName, type GANLossPair } from '../losses/ganLossPairs.js';
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
 import { batchSource, releaseBatch, type BatchSource } from './_batches.js';
-import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveCallShape, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
+import { checkBatchShape, checkCallbacks, checkOptimizer, forwardState, guardedUpdate, ownedOptimizer, resolveCallShape, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
 import { checkYieldMode, type YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason, TrainingData } from './types.js';
 
@@ -197,9 +197,12 @@ const LEGACY_KEYS = ['generator', 'discriminator', 'data', ...KEYS] as const;
  * optimizer, which keeps its state across calls when you pass the same
  * instance again.
  *
- * After each generator step the losses are read back, passed to `onStep`,
- * and checked: a NaN or infinite loss stops training with a
- * {@link NonFiniteLossError} naming the step. No tensors are leaked: after
+ * The loss and the gradients of every update (each discriminator step too)
+ * are checked before the update is applied: a NaN or infinite one stops
+ * training with a {@link NonFiniteLossError} naming the step and the part,
+ * and the models (batch-norm statistics included) and the optimizers keep the
+ * state of the last finite update. After each generator step the losses are
+ * passed to `onStep`. No tensors are leaked: after
  * the optimizers' first step made their state, `tf.memory().numTensors` stays
  * the same however many steps run, and a call that throws (bad data, a loss or
  * a callback that throws) leaves it as it found it; optimizers made here are
@@ -211,7 +214,7 @@ const LEGACY_KEYS = ['generator', 'discriminator', 'data', ...KEYS] as const;
  * @returns Steps and epochs done, why training stopped (`'completed'`,
  *   `'aborted'` or `'data-exhausted'`), and the loss history.
  * @throws {@link ValueError} for invalid options or a batch whose shape does not
- *   fit the discriminator; {@link NonFiniteLossError} when a loss is not finite.
+ *   fit the discriminator; {@link NonFiniteLossError} when a loss or a gradient is not finite (before the update).
  *   On the stock wasm backend, a missing-kernel error says to call `registerWasmKernels()`.
  *
  * @example
@@ -285,7 +288,7 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
   }
   if (labels !== undefined) {
     if (!(labels instanceof tf.Tensor)) throw invalidField(FN, 'labels', 'a tensor of class ids [N]', labels);
-    const values = labels.dataSync();
+    const values = await labels.data(); // never dataSync: it stalls webgl and webgpu
     const bad = values.findIndex((c) => !Number.isInteger(c) || c < 0 || c >= classes!);
     if (bad >= 0) throw invalidField(FN, 'labels', `class ids that are integers in [0, ${classes})`, `${values[bad]} at index ${bad}`);
   }
@@ -312,13 +315,14 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
   const rng = seedSource(seed);
   const gVars = generator.trainableWeights.map((w) => w.read() as tf.Variable);
   const dVars = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
+  const state = forwardState([generator, discriminator]);
 
   // Everything allocated from here on is freed in the `finally` below, on success and on throw.
   let labelIds: tf.Tensor | undefined;
   let source: BatchSource | undefined;
   let generatorOptimizer: OwnedOptimizer | undefined;
   let discriminatorOptimizer: OwnedOptimizer | undefined;
-  let pending: tf.Tensor1D[] = []; // discriminator stats of the current cycle
+  let pending: Float32Array[] = []; // discriminator stats of the current cycle
   try {
     labelIds = labels === undefined ? undefined : tf.cast(labels, 'int32'); // [N]
     source = batchSource(FN, 'data', data, { batchSize, exampleRank: exampleShape.length, shuffle, rng, ...optional('labels', labelIds) });
@@ -327,9 +331,8 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
     const dOptimizer = discriminatorOptimizer.optimizer;
     const gOptimizer = generatorOptimizer.optimizer;
 
-    // One discriminator step; returns [loss, mean D(x), mean D(G(z)), mean σ(D(x)), mean σ(D(G(z)))].
-    const discriminatorStep = (real: tf.Tensor, realLabels: tf.Tensor | null): tf.Tensor1D => {
-      let stats: tf.Tensor1D | undefined;
+    // One guarded discriminator update; resolves to [loss, mean D(x), mean D(G(z)), mean σ(D(x)), mean σ(D(G(z)))].
+    const discriminatorStep = async (real: tf.Tensor, realLabels: tf.Tensor | null, step: number, epoch: number): Promise<Float32Array> => {
       const made: tf.Tensor[] = [];
       try {
         const n = real.shape[0]!;
@@ -340,13 +343,15 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
         // penalty, conditioned): the critic's gradient is taken at (x̂_b, y_b).
         const sharedLabels = yReal !== null && losses.penalty !== undefined;
         const yFake = classes === null ? null : sharedLabels ? yReal : randomLabels(n, classes, rng.nextSeed());
-        if (yFake !== null) made.push(yFake);
-        const fake = tf.tidy(() => generator.apply(conditionOn(randomLatents(n, latentDim, rng.nextSeed()), yFake), { training: true }) as tf.Tensor);
-        made.push(fake);
+        if (yFake !== null && yFake !== yReal) made.push(yFake);
+        const latentSeed = rng.nextSeed();
         const penaltySeed = losses.penalty === undefined ? undefined : rng.nextSeed();
-        const cost = minimizeOrFree(
+        return await guardedUpdate(
           dOptimizer,
           () => {
+            // Made inside the update so that a failed update also puts back the generator's
+            // batch-norm statistics; only the discriminator's variables are differentiated.
+            const fake = generator.apply(conditionOn(randomLatents(n, latentDim, latentSeed), yFake), { training: true }) as tf.Tensor;
             const realJudged = judge(real, yReal);
             const fakeJudged = judge(fake, yFake);
             const realLogits = realJudged.logits; // [B, …]
@@ -357,27 +362,21 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
               const penalty = dTakesLabels && yReal !== null ? losses.penalty(discriminator, real, fake, penaltySeed, yReal) : losses.penalty(discriminator, real, fake, penaltySeed);
               loss = tf.add(loss, penalty) as tf.Scalar;
             }
-            stats = tf.keep(
-              tf.stack([
-                tf.mean(realLogits),
-                tf.mean(fakeLogits),
-                tf.mean(tf.sigmoid(realLogits)),
-                tf.mean(tf.sigmoid(fakeLogits)),
-              ]) as tf.Tensor1D,
-            );
-            return loss;
+            const report = tf.stack([tf.mean(realLogits), tf.mean(fakeLogits), tf.mean(tf.sigmoid(realLogits)), tf.mean(tf.sigmoid(fakeLogits))]) as tf.Tensor1D;
+            return { loss, report };
           },
           dVars,
+          { fn: FN, step, epoch, loss: 'discriminator loss' },
+          state,
         );
-        made.push(cost);
-        return tf.tidy(() => tf.concat([tf.reshape(cost, [1]), stats!])) as tf.Tensor1D;
       } finally {
-        tf.dispose([...made, ...(stats === undefined ? [] : [stats])]);
+        tf.dispose(made);
       }
     };
 
-    const generatorStep = (n: number): tf.Scalar =>
-      minimizeOrFree(
+    // One guarded generator update; resolves to [loss].
+    const generatorStep = (n: number, step: number, epoch: number): Promise<Float32Array> =>
+      guardedUpdate(
         gOptimizer,
         () => {
           const y = classes === null ? null : randomLabels(n, classes, rng.nextSeed());
@@ -387,6 +386,8 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
           return judged.classLoss === null ? loss : (tf.add(loss, judged.classLoss) as tf.Scalar);
         },
         gVars,
+        { fn: FN, step, epoch, loss: 'generator loss' },
+        state,
       );
 
     const history: GANHistory = { discriminatorLoss: [], generatorLoss: [] };
@@ -399,23 +400,15 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
         const n = batch.x.shape[0]!;
         try {
           checkBatchShape(FN, 'data', batch.x, exampleShape, step, "the discriminator's input");
-          pending.push(discriminatorStep(batch.x, batch.labels ?? null));
+          pending.push(await discriminatorStep(batch.x, batch.labels ?? null, step, epoch));
         } finally {
           releaseBatch(batch);
         }
         if (pending.length < discriminatorSteps) return false;
 
-        const read: tf.Tensor[] = [];
-        let dValues: Float32Array;
-        let gValue: Float32Array;
-        try {
-          read.push(generatorStep(n));
-          read.push(tf.tidy(() => tf.mean(tf.stack(pending), 0)));
-          [gValue, dValues] = (await Promise.all(read.map((t) => t.data()))) as [Float32Array, Float32Array];
-        } finally {
-          tf.dispose([...read, ...pending]);
-          pending = [];
-        }
+        const gValue = await generatorStep(n, step, epoch);
+        const dValues = pending[0]!.map((_, i) => pending.reduce((sum, values) => sum + values[i]!, 0) / pending.length);
+        pending = [];
         const info: GANStepInfo = {
           step,
           epoch,
@@ -426,10 +419,6 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
           realProbability: dValues[3]!,
           fakeProbability: dValues[4]!,
         };
-        checkFiniteLosses(FN, step, epoch, {
-          'discriminator loss': info.discriminatorLoss,
-          'generator loss': info.generatorLoss,
-        });
         history.discriminatorLoss.push(info.discriminatorLoss);
         history.generatorLoss.push(info.generatorLoss);
         sums.d += info.discriminatorLoss;
@@ -456,7 +445,6 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
   } catch (error) {
     throw withKernelHint(error);
   } finally {
-    tf.dispose(pending);
     source?.dispose();
     labelIds?.dispose();
     generatorOptimizer?.release();

@@ -91,15 +91,17 @@ const KEYS = ['steps', 'contextLength', 'batchSize', 'optimizer', 'labelSmoothin
  * Each step draws `batchSize` windows at random positions of `tokens`
  * (seeded), feeds `tokens[s … s+T-1]` and minimises the cross-entropy of
  * `tokens[s+1 … s+T]` under the model's logits, in training mode (dropout
- * on). A NaN or infinite loss stops training with a `NonFiniteLossError`
- * naming the step. No tensors are leaked, also when the call throws (an
+ * on). The loss and the gradients are checked before each update is
+ * applied: a NaN or infinite one stops training with a `NonFiniteLossError`
+ * naming the step and the part, and the model and the optimizer keep the
+ * state of the last finite step. No tensors are leaked, also when the call throws (an
  * optimizer made here is disposed either way).
  *
  * @param model - A language model, ids `[B, T]` → logits `[B, T, V]` (e.g. from `buildTransformerLM`).
  * @param tokens - The training text as token ids in `[0, V)`, at least `T + 1` of them.
  * @param options - Steps, window, batch, optimizer; see {@link TrainLanguageModelOptions}.
  * @returns Steps done, why training stopped (`'completed'` or `'aborted'`), and the loss history.
- * @throws {@link ValueError} for invalid options or tokens; `NonFiniteLossError` when the loss is not finite.
+ * @throws {@link ValueError} for invalid options or tokens; `NonFiniteLossError` when the loss or a gradient is not finite (before the update).
  *   On the stock wasm backend, a missing-kernel error says to call `registerWasmKernels()`.
  *
  * @example

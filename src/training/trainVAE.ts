@@ -14,7 +14,7 @@ import { checkBoolean, checkNonNegativeInt, checkNonNegativeNumber, checkOptiona
 import { checkExamples, elboTerms, oneHotLabels, resolveLabels, resolveVAE, type VAEParts } from '../vae/vaeParts.js';
 import type { VAEModels } from '../vae/types.js';
 import { batchSource, releaseBatch, type BatchSource } from './_batches.js';
-import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
+import { checkBatchShape, checkCallbacks, checkOptimizer, forwardState, guardedUpdate, ownedOptimizer, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
 import { checkYieldMode, type YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason, TrainingData } from './types.js';
 
@@ -191,8 +191,10 @@ const KEYS = [
  * whatever `beta` is), and the objective actually minimized. β scales only
  * the objective; during the KL warm-up it rises linearly from 0.
  *
- * A NaN or infinite loss stops training with a {@link NonFiniteLossError}
- * naming the step. No tensors are leaked: after the optimizer's first step
+ * The loss and the gradients are checked before each update is applied: a
+ * NaN or infinite one stops training with a {@link NonFiniteLossError} naming
+ * the step and the part, and the encoder, the decoder and the optimizer keep
+ * the state of the last finite step. No tensors are leaked: after the optimizer's first step
  * made its state, `tf.memory().numTensors` stays the same however many steps
  * run, and a call that throws leaves it as it found it (an optimizer made
  * here is disposed either way).
@@ -204,7 +206,7 @@ const KEYS = [
  * @returns Steps and epochs done, why training stopped (`'completed'`,
  *   `'aborted'` or `'data-exhausted'`), the history, and the final validation metrics.
  * @throws {@link ValueError} for invalid options, data of the wrong shape or labels
- *   outside `[0, numClasses)`; {@link NonFiniteLossError} when a loss is not finite.
+ *   outside `[0, numClasses)`; {@link NonFiniteLossError} when a loss or a gradient is not finite (before the update).
  *   On the stock wasm backend, a missing-kernel error says to call `registerWasmKernels()`.
  *
  * @example
@@ -234,6 +236,7 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
   const yieldTo = checkYieldMode(FN, 'yieldTo', options.yieldTo);
   const givenOptimizer = checkOptimizer(FN, 'optimizer', options.optimizer);
   const vars = [...parts.encoder.trainableWeights, ...parts.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
+  const state = forwardState([parts.encoder, parts.decoder]);
   const betaAt = (step: number): number => (klWarmupSteps === 0 ? beta : beta * Math.min(1, step / klWarmupSteps));
   const rng = seedSource(seed);
 
@@ -258,29 +261,25 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
     optimizer = ownedOptimizer(givenOptimizer, () => tf.train.adam(1e-3));
     const vaeOptimizer = optimizer.optimizer;
 
-    // One step; returns [loss, mean reconstruction, mean KL].
-    const trainStep = (x: tf.Tensor, labels: tf.Tensor | undefined, stepBeta: number): tf.Tensor1D => {
-      let stats: tf.Tensor1D | undefined;
-      const made: tf.Tensor[] = [];
+    // One guarded update; resolves to [loss, mean reconstruction, mean KL].
+    const trainStep = async (x: tf.Tensor, labels: tf.Tensor | undefined, stepBeta: number, step: number, epoch: number): Promise<Float32Array> => {
+      const oneHot = labels === undefined || parts.numClasses === null ? null : oneHotLabels(labels, parts.numClasses);
       try {
-        const oneHot = labels === undefined || parts.numClasses === null ? null : oneHotLabels(labels, parts.numClasses);
-        if (oneHot !== null) made.push(oneHot);
         const zSeed = rng.nextSeed();
-        const cost = minimizeOrFree(
+        return await guardedUpdate(
           vaeOptimizer,
           () => {
             const { reconstruction, kl } = elboTerms(parts, x, oneHot, zSeed, true); // [B], [B]
             const recon = tf.mean(reconstruction);
             const klMean = tf.mean(kl);
-            stats = tf.keep(tf.stack([recon, klMean]) as tf.Tensor1D);
-            return tf.add(recon, tf.mul(klMean, stepBeta)) as tf.Scalar;
+            return { loss: tf.add(recon, tf.mul(klMean, stepBeta)) as tf.Scalar, report: tf.stack([recon, klMean]) as tf.Tensor1D };
           },
           vars,
+          { fn: FN, step, epoch, loss: 'loss', reportNames: ['reconstruction loss', 'KL divergence'] },
+          state,
         );
-        made.push(cost);
-        return tf.tidy(() => tf.concat([tf.reshape(cost, [1]), stats!])) as tf.Tensor1D;
       } finally {
-        tf.dispose([...made, ...(stats === undefined ? [] : [stats])]);
+        oneHot?.dispose();
       }
     };
 
@@ -300,13 +299,10 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
       batch: async (batch, step, epoch) => {
         let values: Float32Array;
         const stepBeta = betaAt(step);
-        let stats: tf.Tensor | undefined;
         try {
           checkBatchShape(FN, 'data', batch.x, parts.exampleShape, step, "the encoder's input");
-          stats = trainStep(batch.x, batch.labels, stepBeta);
-          values = (await stats.data()) as Float32Array;
+          values = await trainStep(batch.x, batch.labels, stepBeta, step, epoch);
         } finally {
-          stats?.dispose();
           releaseBatch(batch);
         }
         const reconstruction = values[1]!;
@@ -320,7 +316,6 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
           beta: stepBeta,
           loss: values[0]!,
         };
-        checkFiniteLosses(FN, step, epoch, { 'reconstruction loss': reconstruction, 'KL divergence': kl, loss: info.loss });
         history.reconstruction.push(reconstruction);
         history.kl.push(kl);
         history.elbo.push(info.elbo);

@@ -97,8 +97,10 @@ const KEYS = ['steps', 'batchSize', 'contextLength', 'windowLength', 'optimizer'
  * tensor), μ-law encoded to the model's `Q` classes (μ = Q - 1); an
  * `Int32Array` is taken as classes already. Each step draws `batchSize`
  * windows of `T + 1` samples at random (seeded) and minimises the
- * cross-entropy of samples `1 … T` given samples `0 … T-1`. A NaN loss stops
- * training with a `NonFiniteLossError`. No tensors are leaked, also when
+ * cross-entropy of samples `1 … T` given samples `0 … T-1`. A NaN or infinite
+ * loss or gradient stops training before the update with a
+ * `NonFiniteLossError`, so the model and the optimizer keep the state of the
+ * last finite step. No tensors are leaked, also when
  * the call throws (an optimizer made here is disposed either way).
  *
  * @param model - A WaveNet from `buildWaveNet` (or loaded from one).
@@ -107,7 +109,7 @@ const KEYS = ['steps', 'batchSize', 'contextLength', 'windowLength', 'optimizer'
  * @returns Steps done, why training stopped (`'completed'` or `'aborted'`), and the loss history.
  * @throws {@link ValueError} for a model not built by `buildWaveNet`, audio
  *   shorter than a window, missing or unexpected conditioning, or invalid options;
- *   `NonFiniteLossError` when the loss is not finite. On the stock wasm backend,
+ *   `NonFiniteLossError` when the loss or a gradient is not finite (before the update). On the stock wasm backend,
  *   a missing-kernel error says to call `registerWasmKernels()`.
  *
  * @example
