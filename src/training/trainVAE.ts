@@ -11,7 +11,7 @@ import { invalidField, ValueError } from '../_internal/errors.js';
 import { withKernelHint } from '../_internal/kernelHint.js';
 import { seedSource } from '../_internal/random.js';
 import { checkBoolean, checkNonNegativeInt, checkNonNegativeNumber, checkOptionalSeed, checkPositiveInt, checkTensor, formatShape } from '../_internal/validate.js';
-import { checkExamples, elboTerms, oneHotLabels, resolveLabels, resolveVAE, type VAEParts } from '../vae/vaeParts.js';
+import { checkExamples, elboTerms, oneHotLabels, resolveLabelsAsync, resolveVAE, type VAEParts } from '../vae/vaeParts.js';
 import type { VAEModels } from '../vae/types.js';
 import { batchSource, releaseBatch, type BatchSource } from './_batches.js';
 import { checkBatchShape, checkCallbacks, checkOptimizer, forwardState, guardedUpdate, ownedOptimizer, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
@@ -245,11 +245,11 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
   let source: BatchSource | undefined;
   let optimizer: OwnedOptimizer | undefined;
   try {
-    const train = splitData(FN, 'data', data, parts);
+    const train = await splitData(FN, 'data', data, parts);
     if (train.labels !== null) owned.push(train.labels);
     let validation: { x: tf.Tensor; labels: tf.Tensor1D | null } | null = null;
     if (options.validationData !== undefined) {
-      const v = splitData(FN, 'validationData', options.validationData, parts);
+      const v = await splitData(FN, 'validationData', options.validationData, parts);
       if (v.labels !== null) owned.push(v.labels);
       if (!(v.x instanceof tf.Tensor)) {
         throw invalidField(FN, 'validationData', 'a tensor of examples or { x, labels }', options.validationData);
@@ -363,17 +363,17 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
 }
 
 /** Splits `data` into examples and checked labels (int32 `[N]`, owned by the caller), or throws. */
-function splitData(
+async function splitData(
   fn: string,
   field: string,
   data: unknown,
   parts: VAEParts,
-): { x: unknown; labels: tf.Tensor1D | null } {
+): Promise<{ x: unknown; labels: tf.Tensor1D | null }> {
   const isPair = data !== null && typeof data === 'object' && !(data instanceof tf.Tensor) && !Array.isArray(data) && 'x' in data;
   if (isPair) {
     const pair = data as Partial<LabeledExamples>;
     const x = checkTensor(fn, `${field}.x`, pair.x);
-    return { x, labels: resolveLabels(fn, parts, pair.labels, x.shape[0]!, `${field}.labels`) };
+    return { x, labels: await resolveLabelsAsync(fn, parts, pair.labels, x.shape[0]!, `${field}.labels`) };
   }
   if (parts.numClasses !== null) {
     throw new ValueError(
