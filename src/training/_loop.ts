@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
-import { invalidField, NonFiniteLossError, ValueError } from '../_internal/errors.js';
+import { describeValue, invalidField, NonFiniteLossError, ValueError } from '../_internal/errors.js';
 import { checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { yieldControl, type YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason } from './types.js';
@@ -156,6 +156,10 @@ export async function guardedUpdate(
         const loss = out instanceof tf.Tensor ? out : out.loss;
         if (!(out instanceof tf.Tensor)) owned.push((kept.report = tf.keep(out.report)));
         owned.push(loss); // the forward pass's result: freed here also when the backward pass throws
+        // Checked here, before the backward pass: tfjs checks it after, and then strands the gradients.
+        if (!(loss instanceof tf.Tensor) || loss.rank !== 0) {
+          throw new ValueError(`${site.fn}: the ${site.loss} must be a scalar, received ${loss instanceof tf.Tensor ? `a tensor of shape ${formatShape(loss.shape)}` : describeValue(loss)} at step ${site.step}.`);
+        }
         return loss;
       }, vars));
     } catch (error) {
