@@ -27,21 +27,14 @@ async function expectRejectsWithoutLeak(call: () => Promise<unknown>, error: Reg
   expect(tf.memory().numTensors).toBe(before);
 }
 
-/** A duck-typed optimizer: Adam, whose loss throws after it was computed on the `failAt`-th call (the tape holds the saved tensors then). */
+/** A duck-typed optimizer: Adam, whose update throws on the `failAt`-th call (after the loss and its gradients were computed). */
 function failingOptimizer(failAt: number): { optimizer: tf.Optimizer; dispose(): void } {
   const adam = tf.train.adam(1e-3);
   let calls = 0;
   const optimizer = {
-    minimize(f: () => tf.Scalar, returnCost?: boolean, varList?: tf.Variable[]) {
-      return adam.minimize(
-        () => {
-          const loss = f();
-          if (++calls === failAt) throw new Error('optimizer failed inside the step');
-          return loss;
-        },
-        returnCost,
-        varList,
-      );
+    applyGradients(grads: tf.NamedTensorMap) {
+      if (++calls === failAt) throw new Error('optimizer failed inside the step');
+      adam.applyGradients(grads as Parameters<typeof adam.applyGradients>[0]);
     },
   } as unknown as tf.Optimizer;
   return { optimizer, dispose: () => adam.dispose() };

@@ -6,9 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
-import { invalidField, NonFiniteLossError, ValueError } from '../_internal/errors.js';
+import { describeValue, invalidField, NonFiniteLossError, ValueError } from '../_internal/errors.js';
 import { checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { noCheckpoint, type LoopCheckpoint } from './_checkpoint.js';
+import { yieldControl, type YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason } from './types.js';
 
 export { checkCallbacks } from './checkCallbacks.js';
@@ -46,13 +47,14 @@ export function resolveCallShape(
 
 /**
  * The one optimizer rule: `undefined` (the loop makes its own), or an object
- * with a `minimize` function (a `tf.Optimizer` or anything shaped like one).
+ * with an `applyGradients` function (a `tf.Optimizer` or anything shaped like
+ * one: the loops compute and check the gradients, then apply them).
  * @hidden
  */
 export function checkOptimizer(fn: string, field: string, value: unknown): tf.Optimizer | undefined {
   if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object' || typeof (value as { minimize?: unknown }).minimize !== 'function') {
-    throw invalidField(fn, field, 'a tf.Optimizer (an object with a minimize function)', value);
+  if (value === null || typeof value !== 'object' || typeof (value as { applyGradients?: unknown }).applyGradients !== 'function') {
+    throw invalidField(fn, field, 'a tf.Optimizer (an object with an applyGradients function)', value);
   }
   return value as tf.Optimizer;
 }
@@ -97,34 +99,113 @@ export function checkBatchShape(
   }
 }
 
+/** Where an update runs, for the messages of {@link guardedUpdate}. @hidden */
+export interface UpdateSite {
+  readonly fn: string;
+  readonly step: number;
+  readonly epoch: number;
+  /** The loss this update minimizes, as messages name it: `'loss'`, `'discriminator loss'`, … */
+  readonly loss: string;
+  /** Names of the first `report` values, checked finite (before the loss) like it. */
+  readonly reportNames?: readonly string[];
+}
+
+/** What the loss function of {@link guardedUpdate} returns: the loss, or the loss and values `[R]` to read with it. @hidden */
+export type GuardedLoss = tf.Scalar | { readonly loss: tf.Scalar; readonly report: tf.Tensor1D };
+
+const STOPPED =
+  'training stopped before the update, so the weights are those of the last finite step. ' +
+  'Lower the learning rate, check the data for NaN or unscaled values, or try another loss.';
+
 /**
- * `optimizer.minimize(f, true, vars)` that leaves no tensor behind when it
- * throws. tfjs frees the tensors its gradient tape saved for the backward
- * pass only when that pass completes, and the forward result only when it is
- * returned; a loss that throws (or a backward kernel missing on the backend)
- * would strand both. The tape is read from `tf.engine().state`, whose type
- * tfjs-core exports.
+ * One optimizer update that is applied only when it is finite. Computes the
+ * loss `f()` and its gradients with respect to `vars` (`tf.variableGrads`),
+ * checks the loss and every gradient in one read (`await data()` of one
+ * vector: the loss, the `report` values, and `Σ 0·g` per variable, which is 0
+ * when `g` is finite and NaN otherwise), and only then applies the gradients
+ * (`optimizer.applyGradients`). On a NaN or infinite loss or gradient it
+ * throws a {@link NonFiniteLossError} naming the loop, the step and the part,
+ * with the variables and the optimizer's state untouched; `state` (variables
+ * the forward pass writes, such as batch-norm moving statistics) is put back
+ * as it was before `f` ran, on this and on any other throw.
+ *
+ * Leaves no tensor behind when anything throws: tfjs frees the tensors its
+ * gradient tape saved for the backward pass only when that pass completes,
+ * so a loss (or a backward kernel) that throws would strand them; the tape is
+ * read from `tf.engine().state`, whose type tfjs-core exports.
+ *
+ * @returns The loss followed by the `report` values.
  * @hidden
  */
-export function minimizeOrFree(optimizer: tf.Optimizer, f: () => tf.Scalar, vars: tf.Variable[]): tf.Scalar {
-  let value: tf.Scalar | undefined;
+export async function guardedUpdate(
+  optimizer: tf.Optimizer,
+  f: () => GuardedLoss,
+  vars: tf.Variable[],
+  site: UpdateSite,
+  state: readonly tf.Variable[] = [],
+): Promise<Float32Array> {
+  const saved = state.map((v) => tf.clone(v));
+  const owned: tf.Tensor[] = [...saved];
+  const kept: { report?: tf.Tensor1D } = {};
+  let applied = false;
   try {
-    return optimizer.minimize(
-      () => {
-        value = f();
-        return value;
-      },
-      true,
-      vars,
-    )!;
-  } catch (error) {
-    const state = tf.engine().state as { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
-    if (state.gradientDepth === 0) {
-      for (const node of state.activeTape ?? []) tf.dispose(node.saved ?? []);
+    let grads: tf.NamedTensorMap;
+    let value: tf.Scalar;
+    try {
+      ({ value, grads } = tf.variableGrads(() => {
+        const out = f();
+        const loss = out instanceof tf.Tensor ? out : out.loss;
+        if (!(out instanceof tf.Tensor)) owned.push((kept.report = tf.keep(out.report)));
+        owned.push(loss); // the forward pass's result: freed here also when the backward pass throws
+        // Checked here, before the backward pass: tfjs checks it after, and then strands the gradients.
+        if (!(loss instanceof tf.Tensor) || loss.rank !== 0) {
+          throw new ValueError(`${site.fn}: the ${site.loss} must be a scalar, received ${loss instanceof tf.Tensor ? `a tensor of shape ${formatShape(loss.shape)}` : describeValue(loss)} at step ${site.step}.`);
+        }
+        return loss;
+      }, vars));
+    } catch (error) {
+      const engine = tf.engine().state as { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
+      if (engine.gradientDepth === 0) {
+        for (const node of engine.activeTape ?? []) tf.dispose(node.saved ?? []);
+      }
+      throw error;
     }
-    value?.dispose();
-    throw error;
+    owned.push(...Object.values(grads));
+    const report = kept.report ?? null;
+    const names = Object.keys(grads);
+    const checked = tf.tidy(() =>
+      tf.concat([tf.reshape(value, [1]), ...(report === null ? [] : [report]), ...names.map((name) => tf.reshape(tf.sum(tf.mul(grads[name]!, 0)), [1]))]),
+    ); // [1 + R + V]
+    owned.push(checked);
+    const values = (await checked.data()) as Float32Array;
+    const reported = values.length - names.length;
+    const named: Record<string, number> = {};
+    (site.reportNames ?? []).forEach((name, i) => (named[name] = values[1 + i]!));
+    checkFiniteLosses(site.fn, site.step, site.epoch, { ...named, [site.loss]: values[0]! });
+    const bad = names.findIndex((_, i) => !Number.isFinite(values[reported + i]!));
+    if (bad >= 0) {
+      throw new NonFiniteLossError(
+        `${site.fn}: the gradient of \`${names[bad]}\` (of the ${site.loss}) became NaN or infinite at step ${site.step} (epoch ${site.epoch}); ${STOPPED}`,
+        site.step,
+      );
+    }
+    optimizer.applyGradients(grads);
+    applied = true;
+    return values.slice(0, reported);
+  } finally {
+    if (!applied) saved.forEach((copy, i) => state[i]!.assign(copy));
+    tf.dispose(owned);
   }
+}
+
+/**
+ * The variables a forward pass in training mode writes (batch-norm moving
+ * statistics: the models' non-trainable weights), for {@link guardedUpdate}
+ * to put back when an update fails.
+ * @hidden
+ */
+export function forwardState(models: readonly { readonly nonTrainableWeights: readonly { read(): tf.Tensor }[] }[]): tf.Variable[] {
+  return models.flatMap((m) => m.nonTrainableWeights.map((w) => w.read() as tf.Variable));
 }
 
 /** @hidden */
@@ -163,8 +244,7 @@ export function checkFiniteLosses(
   for (const [name, value] of Object.entries(losses)) {
     if (!Number.isFinite(value)) {
       throw new NonFiniteLossError(
-        `${fn}: the ${name} became ${String(value)} at step ${step} (epoch ${epoch}); training stopped. ` +
-          'Lower the learning rate, check the data for NaN or unscaled values, or try another loss.',
+        `${fn}: the ${name} became ${String(value)} at step ${step} (epoch ${epoch}); ${STOPPED}`,
         step,
       );
     }
@@ -198,11 +278,12 @@ function isAborted(signal: AbortSignal | undefined): boolean {
 
 /**
  * The epoch/step driver every batch-based training loop shares: epochs or
- * steps, stop on abort after the current step, `'data-exhausted'` when a
- * one-shot iterable runs dry, an error when the data yields no batch at all.
- * With a `checkpoint`, it starts at the checkpoint's position (drawing and
- * discarding the batches of that epoch already used) and lets it save after
- * each step and on return.
+ * steps, a turn for the event loop after every batch (as `yieldTo` says, so
+ * that timers, I/O and an outside abort run), stop on abort after the current
+ * step, `'data-exhausted'` when a one-shot iterable runs dry, an error when
+ * the data yields no batch at all. With a `checkpoint`, it starts at the
+ * checkpoint's position (drawing and discarding the batches of that epoch
+ * already used) and lets it save after each step and on return.
  * @hidden
  */
 export async function runEpochs<B>(
@@ -211,6 +292,7 @@ export async function runEpochs<B>(
   source: { epoch(): AsyncIterable<B>; readonly field: string },
   signal: AbortSignal | undefined,
   hooks: EpochHooks<B>,
+  yieldTo: YieldMode,
   checkpoint: LoopCheckpoint<B> = noCheckpoint(),
 ): Promise<EpochLoopResult> {
   const { start } = checkpoint;
@@ -230,7 +312,10 @@ export async function runEpochs<B>(
         checkpoint.discard(batch);
         continue;
       }
-      if (!(await hooks.batch(batch, step, epoch))) continue;
+      const done = await hooks.batch(batch, step, epoch);
+      // Between steps (and a GAN's critic updates): an abort from a timer or a handler lands here.
+      await yieldControl(yieldTo);
+      if (!done) continue;
       step++;
       await checkpoint.afterStep({ step, epoch, batch: batches });
       if (isAborted(signal)) {
@@ -265,6 +350,7 @@ export async function runSteps(
   steps: number,
   signal: AbortSignal | undefined,
   step: (index: number) => Promise<void>,
+  yieldTo: YieldMode,
   checkpoint: LoopCheckpoint<undefined> = noCheckpoint(),
 ): Promise<{ steps: number; stopReason: StopReason }> {
   const endless = {
@@ -278,6 +364,6 @@ export async function runSteps(
       await step(index);
       return true;
     },
-  }, checkpoint);
+  }, yieldTo, checkpoint);
   return { steps: result.steps, stopReason: result.stopReason };
 }

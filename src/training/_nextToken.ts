@@ -1,7 +1,8 @@
 /**
  * The next-token training loop shared by trainLanguageModel and trainWaveNet:
  * random windows of a class stream, cross-entropy of the next class, driven by
- * the shared step runner (abort, step counting), NaN guard, no leaks.
+ * the shared step runner (abort, step counting, yielding), the NaN guard
+ * before each update, no leaks.
  *
  * Legend: B batch, T context length.
  */
@@ -10,8 +11,9 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
 import { openCheckpoints, type CheckpointSettings } from './_checkpoint.js';
 import { keyedSeedSource } from './_checkpointRandom.js';
-import { checkFiniteLosses, minimizeOrFree, ownedOptimizer, runSteps } from './_loop.js';
+import { forwardState, guardedUpdate, ownedOptimizer, runSteps } from './_loop.js';
 import { windowBatch } from './_tokens.js';
+import type { YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason } from './types.js';
 
 /** @hidden */
@@ -33,6 +35,7 @@ export interface NextTokenOptions {
   checkpoint?: CheckpointSettings | undefined;
   /** Settings besides the window, batch and stream that a resumed run must share (e.g. the conditioning's shape). */
   setup?: Readonly<Record<string, number | string | boolean | null>>;
+  yieldTo: YieldMode;
 }
 
 /** @hidden */
@@ -53,6 +56,7 @@ export async function trainNextToken(
   const owned = ownedOptimizer(options.optimizer, () => tf.train.adam(1e-3));
   const rng = keyedSeedSource(options.seed);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const state = forwardState([model]);
   const losses: number[] = [];
   try {
     const checkpoint = await openCheckpoints<undefined>(
@@ -77,23 +81,24 @@ export async function trainNextToken(
       try {
         const extra = extraInputs?.(batchSize) ?? [];
         inputs.push(...extra);
-        const cost = minimizeOrFree(
+        const site = { fn, step, epoch: 0, loss: 'loss' };
+        const values = await guardedUpdate(
           owned.optimizer,
           () => {
             const logits = model.apply(extra.length === 0 ? x : [x, ...extra], { training: true }) as tf.Tensor; // [B, T, V]
             return sparseCategoricalCrossEntropyFromLogits(y, logits, { labelSmoothing });
           },
           vars,
+          site,
+          state,
         );
-        inputs.push(cost);
-        loss = (await cost.data())[0]!;
+        loss = values[0]!;
       } finally {
         tf.dispose(inputs);
       }
-      checkFiniteLosses(fn, step, 0, { loss });
       losses.push(loss);
       if (onStep !== undefined) await onStep({ step, loss });
-    }, checkpoint);
+    }, options.yieldTo, checkpoint);
     return { steps, stopReason: stopReason as NextTokenResult['stopReason'], losses };
   } finally {
     owned.release();

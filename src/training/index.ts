@@ -2,11 +2,12 @@
  * Training loops: `trainGAN`, `trainCycleGAN`, `trainVAE`,
  * `trainLanguageModel` (with `evaluateLanguageModel`) and `trainWaveNet`.
  * Each validates its input before it allocates, seeds its batches, reports
- * progress through callbacks, stops on an `AbortSignal` or a non-finite loss
- * (`NonFiniteLossError`), and leaves no tensor behind; `StopReason` says why
- * it stopped. All but `trainCycleGAN` take a `checkpoint` option
- * ({@link CheckpointOptions}) that saves and resumes a run bit-exactly;
- * `latestCheckpoint` reads a checkpoint folder.
+ * progress through callbacks, yields to the event loop between steps
+ * (`yieldTo`), stops on an `AbortSignal` or, before the update, on a
+ * non-finite loss or gradient (`NonFiniteLossError`), and leaves no tensor
+ * behind; `StopReason` says why it stopped. All but `trainCycleGAN` take a
+ * `checkpoint` option ({@link CheckpointOptions}) that saves and resumes a run
+ * bit-exactly; `latestCheckpoint` reads a checkpoint folder.
  *
  * ```ts
  * import { trainGAN, trainVAE } from 'tfjs-generative/training';
@@ -18,6 +19,7 @@
  */
 export type { StopReason, TokenStream, TrainingData } from './types.js';
 export { latestCheckpoint, type CheckpointInfo, type CheckpointOptions } from './checkpoint.js';
+export type { YieldMode } from '../_internal/yieldControl.js';
 export {
   trainGAN,
   type GANEpochInfo,

@@ -20,7 +20,8 @@ import { leastSquaresDiscriminatorLoss } from '../losses/leastSquaresDiscriminat
 import { leastSquaresGeneratorLoss } from '../losses/leastSquaresGeneratorLoss.js';
 import { batchSource, pairedSources, releaseBatch, type BatchSource, type PairedSources } from './_batches.js';
 import { imagePool } from './_imagePool.js';
-import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveCallShape, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
+import { checkBatchShape, checkCallbacks, checkOptimizer, forwardState, guardedUpdate, ownedOptimizer, resolveCallShape, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
+import { checkYieldMode, type YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**
@@ -160,6 +161,13 @@ export interface TrainCycleGANOptions {
   onEpochEnd?: (info: CycleGANEpochInfo) => void | Promise<void>;
   /** Stops training after the current step when aborted; `trainCycleGAN` then resolves with `stopReason: 'aborted'`. */
   signal?: AbortSignal;
+  /**
+   * Where training yields between steps, so that timers, UI, I/O and an outside
+   * `signal.abort()` run: `'task'` (the event loop), `'frame'` (the next animation
+   * frame in a browser), `'none'` (never: nothing else runs until training ends).
+   * Defaults to `'task'`.
+   */
+  yieldTo?: YieldMode;
 }
 
 /**
@@ -208,6 +216,7 @@ const KEYS = [
   'onStep',
   'onEpochEnd',
   'signal',
+  'yieldTo',
 ] as const;
 const LEGACY_KEYS = [...MODELS, 'dataA', 'dataB', ...KEYS] as const;
 
@@ -228,9 +237,11 @@ const LEGACY_KEYS = [...MODELS, 'dataA', 'dataB', ...KEYS] as const;
  * 3. updates both discriminators on {@link leastSquaresDiscriminatorLoss}:
  *    real images against the pooled generated ones.
  *
- * After each step the losses are read back, passed to `onStep` and checked:
- * a NaN or infinite loss stops training with a {@link NonFiniteLossError}. The
- * pools' images are freed at the end; optimizers made here are disposed. No
+ * The loss and the gradients of every update are checked before the update
+ * is applied: a NaN or infinite one stops training with a
+ * {@link NonFiniteLossError} naming the step and the part, and the models and
+ * the optimizers keep the state of the last finite update. The losses are
+ * then passed to `onStep`. The pools' images are freed at the end; optimizers made here are disposed. No
  * tensors are leaked: after the optimizers' first step made their state,
  * `tf.memory().numTensors` is the same after the call as before, also when
  * the call throws.
@@ -241,7 +252,7 @@ const LEGACY_KEYS = [...MODELS, 'dataA', 'dataB', ...KEYS] as const;
  * @returns Steps and epochs done, why training stopped (`'completed'`,
  *   `'aborted'` or `'data-exhausted'`), and the loss history.
  * @throws {@link ValueError} for invalid options, models whose shapes do not
- *   chain, or a batch of the wrong shape; {@link NonFiniteLossError} when a loss is not finite.
+ *   chain, or a batch of the wrong shape; {@link NonFiniteLossError} when a loss or a gradient is not finite (before the update).
  *   On the stock wasm backend, a missing-kernel error says to call `registerWasmKernels()`.
  *
  * @example
@@ -307,6 +318,7 @@ async function train(models: CycleGANModels, [dataA, fieldA]: NamedData, [dataB,
   const seed = checkOptionalSeed(FN, 'seed', options.seed);
   const shuffle = checkBoolean(FN, 'shuffle', options.shuffle ?? true);
   checkCallbacks(FN, options, ['onStep', 'onEpochEnd']);
+  const yieldTo = checkYieldMode(FN, 'yieldTo', options.yieldTo);
   const givenGeneratorOptimizer = checkOptimizer(FN, 'generatorOptimizer', options.generatorOptimizer);
   const givenDiscriminatorOptimizer = checkOptimizer(FN, 'discriminatorOptimizer', options.discriminatorOptimizer);
 
@@ -333,6 +345,7 @@ async function train(models: CycleGANModels, [dataA, fieldA]: NamedData, [dataB,
   const rng = seedSource(seed);
   const gVars = [...generatorAB.trainableWeights, ...generatorBA.trainableWeights].map((w) => w.read() as tf.Variable);
   const dVars = [...discriminatorA.trainableWeights, ...discriminatorB.trainableWeights].map((w) => w.read() as tf.Variable);
+  const state = forwardState([generatorAB, generatorBA, discriminatorA, discriminatorB]);
   const useIdentity = identityWeight > 0;
 
   // Everything allocated from here on is freed in the `finally` below, on success and on throw.
@@ -352,14 +365,13 @@ async function train(models: CycleGANModels, [dataA, fieldA]: NamedData, [dataB,
     const gOptimizer = generatorOptimizer.optimizer;
     const dOptimizer = discriminatorOptimizer.optimizer;
 
-    // Both generators: returns the objective; `made` receives the generated images
-    // and the stats [adversarial AB, adversarial BA, cycle A, cycle B, identity A, identity B].
-    const generatorStep = (realA: tf.Tensor, realB: tf.Tensor, made: tf.Tensor[]) => {
+    // Both generators, one guarded update: resolves to [objective, adversarial AB, adversarial BA,
+    // cycle A, cycle B, identity A, identity B]; `made` receives the generated images.
+    const generatorStep = async (realA: tf.Tensor, realB: tf.Tensor, made: tf.Tensor[], step: number, epoch: number) => {
       let fakeA: tf.Tensor | undefined;
       let fakeB: tf.Tensor | undefined;
-      let stats: tf.Tensor1D | undefined;
       try {
-        const cost = minimizeOrFree(
+        const values = await guardedUpdate(
           gOptimizer,
           () => {
             const fB = generatorAB.apply(realA, { training: true }) as tf.Tensor; // G_AB(a) [B, S, S, C]
@@ -379,44 +391,39 @@ async function train(models: CycleGANModels, [dataA, fieldA]: NamedData, [dataB,
             }
             fakeA = tf.keep(fA);
             fakeB = tf.keep(fB);
-            stats = tf.keep(tf.stack([advAB, advBA, cycleA, cycleB, idA, idB]) as tf.Tensor1D);
-            return loss as tf.Scalar;
+            return { loss: loss as tf.Scalar, report: tf.stack([advAB, advBA, cycleA, cycleB, idA, idB]) as tf.Tensor1D };
           },
           gVars,
+          { fn: FN, step, epoch, loss: 'generator loss' },
+          state,
         );
-        return { cost, fakeA: fakeA!, fakeB: fakeB!, stats: stats! };
+        return { values, fakeA: fakeA!, fakeB: fakeB! };
       } finally {
-        // Kept inside the loss, so freed by the caller: also when the backward pass threw.
-        made.push(...[fakeA, fakeB, stats].filter((t): t is tf.Tensor => t !== undefined));
+        // Kept inside the loss, so freed by the caller: also when the update failed.
+        made.push(...[fakeA, fakeB].filter((t): t is tf.Tensor => t !== undefined));
       }
     };
 
-    // Both discriminators in one update (their parameters are disjoint, so this is two updates).
-    const discriminatorStep = (realA: tf.Tensor, realB: tf.Tensor, pooledA: tf.Tensor, pooledB: tf.Tensor, made: tf.Tensor[]): tf.Tensor1D => {
-      let stats: tf.Tensor1D | undefined;
-      try {
-        const cost = minimizeOrFree(
-          dOptimizer,
-          () => {
-            const lossA = leastSquaresDiscriminatorLoss(
-              discriminatorA.apply(realA, { training: true }) as tf.Tensor, // [B, P, P, 1]
-              discriminatorA.apply(pooledA, { training: true }) as tf.Tensor,
-            );
-            const lossB = leastSquaresDiscriminatorLoss(
-              discriminatorB.apply(realB, { training: true }) as tf.Tensor,
-              discriminatorB.apply(pooledB, { training: true }) as tf.Tensor,
-            );
-            stats = tf.keep(tf.stack([lossA, lossB]) as tf.Tensor1D);
-            return tf.add(lossA, lossB) as tf.Scalar;
-          },
-          dVars,
-        );
-        cost.dispose();
-        return stats!;
-      } finally {
-        if (stats !== undefined) made.push(stats);
-      }
-    };
+    // Both discriminators in one guarded update (their parameters are disjoint, so this is two
+    // updates): resolves to [objective, loss A, loss B].
+    const discriminatorStep = (realA: tf.Tensor, realB: tf.Tensor, pooledA: tf.Tensor, pooledB: tf.Tensor, step: number, epoch: number): Promise<Float32Array> =>
+      guardedUpdate(
+        dOptimizer,
+        () => {
+          const lossA = leastSquaresDiscriminatorLoss(
+            discriminatorA.apply(realA, { training: true }) as tf.Tensor, // [B, P, P, 1]
+            discriminatorA.apply(pooledA, { training: true }) as tf.Tensor,
+          );
+          const lossB = leastSquaresDiscriminatorLoss(
+            discriminatorB.apply(realB, { training: true }) as tf.Tensor,
+            discriminatorB.apply(pooledB, { training: true }) as tf.Tensor,
+          );
+          return { loss: tf.add(lossA, lossB) as tf.Scalar, report: tf.stack([lossA, lossB]) as tf.Tensor1D };
+        },
+        dVars,
+        { fn: FN, step, epoch, loss: 'discriminator loss', reportNames: ['discriminator A loss', 'discriminator B loss'] },
+        state,
+      );
 
     const history: CycleGANHistory = { generatorLoss: [], cycleLossA: [], cycleLossB: [], discriminatorLossA: [], discriminatorLossB: [] };
     let sums = { generator: 0, cycleA: 0, cycleB: 0, discriminatorA: 0, discriminatorB: 0, steps: 0 };
@@ -426,42 +433,36 @@ async function train(models: CycleGANModels, [dataA, fieldA]: NamedData, [dataB,
       },
       batch: async ({ a, b }, step, epoch) => {
         const made: tf.Tensor[] = [];
-        let values: [Float32Array, Float32Array, Float32Array];
+        let gValues: Float32Array;
+        let dValues: Float32Array;
         try {
           checkBatchShape(FN, fieldA, a.x, shapeA, step, "the models' images");
           checkBatchShape(FN, fieldB, b.x, shapeB, step, "the models' images");
-          const g = generatorStep(a.x, b.x, made);
-          made.push(g.cost);
+          const g = await generatorStep(a.x, b.x, made, step, epoch);
+          gValues = g.values;
           const pooledA = poolA.query(g.fakeA);
           made.push(pooledA);
           const pooledB = poolB.query(g.fakeB);
           made.push(pooledB);
-          const d = discriminatorStep(a.x, b.x, pooledA, pooledB, made);
-          values = (await Promise.all([g.cost.data(), g.stats.data(), d.data()])) as [Float32Array, Float32Array, Float32Array];
+          dValues = await discriminatorStep(a.x, b.x, pooledA, pooledB, step, epoch);
         } finally {
           tf.dispose(made);
           releaseBatch(a);
           releaseBatch(b);
         }
-        const [gCost, gStats, dStats] = values;
         const info: CycleGANStepInfo = {
           step,
           epoch,
-          generatorLoss: gCost[0]!,
-          adversarialLossAB: gStats[0]!,
-          adversarialLossBA: gStats[1]!,
-          cycleLossA: gStats[2]!,
-          cycleLossB: gStats[3]!,
-          identityLossA: useIdentity ? gStats[4]! : null,
-          identityLossB: useIdentity ? gStats[5]! : null,
-          discriminatorLossA: dStats[0]!,
-          discriminatorLossB: dStats[1]!,
+          generatorLoss: gValues[0]!,
+          adversarialLossAB: gValues[1]!,
+          adversarialLossBA: gValues[2]!,
+          cycleLossA: gValues[3]!,
+          cycleLossB: gValues[4]!,
+          identityLossA: useIdentity ? gValues[5]! : null,
+          identityLossB: useIdentity ? gValues[6]! : null,
+          discriminatorLossA: dValues[1]!,
+          discriminatorLossB: dValues[2]!,
         };
-        checkFiniteLosses(FN, step, epoch, {
-          'generator loss': info.generatorLoss,
-          'discriminator A loss': info.discriminatorLossA,
-          'discriminator B loss': info.discriminatorLossB,
-        });
         history.generatorLoss.push(info.generatorLoss);
         history.cycleLossA.push(info.cycleLossA);
         history.cycleLossB.push(info.cycleLossB);
@@ -489,7 +490,7 @@ async function train(models: CycleGANModels, [dataA, fieldA]: NamedData, [dataB,
           discriminatorLossB: sums.discriminatorB / n,
         });
       },
-    });
+    }, yieldTo);
     return { ...result, stopReason: result.stopReason as TrainCycleGANResult['stopReason'], history };
   } catch (error) {
     throw withKernelHint(error);

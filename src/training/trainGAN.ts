@@ -13,10 +13,11 @@ import { checkBoolean, checkLayersModel, checkOptionalSeed, checkPositiveInt, fo
 import { ganLossPair, type GANLossName, type GANLossPair } from '../losses/ganLossPairs.js';
 import { sparseCategoricalCrossEntropyFromLogits } from '../losses/sparseCategoricalCrossEntropyFromLogits.js';
 import { batchSource, releaseBatch, type BatchSource } from './_batches.js';
-import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveCallShape, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
+import { checkBatchShape, checkCallbacks, checkOptimizer, forwardState, guardedUpdate, ownedOptimizer, resolveCallShape, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
 import { checkCheckpointOption, openCheckpoints } from './_checkpoint.js';
 import { keyedSeedSource } from './_checkpointRandom.js';
 import type { CheckpointOptions } from './checkpoint.js';
+import { checkYieldMode, type YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**
@@ -122,6 +123,13 @@ export interface TrainGANOptions {
   signal?: AbortSignal;
   /** Saves checkpoints (both models, both optimizers' state, step, epoch, data position, seed) and resumes from the newest; see {@link CheckpointOptions} and `docs/checkpoints.md`. Defaults to none. */
   checkpoint?: CheckpointOptions;
+  /**
+   * Where training yields between steps, so that timers, UI, I/O and an outside
+   * `signal.abort()` run: `'task'` (the event loop), `'frame'` (the next animation
+   * frame in a browser), `'none'` (never: nothing else runs until training ends).
+   * Defaults to `'task'`.
+   */
+  yieldTo?: YieldMode;
 }
 
 /**
@@ -180,6 +188,7 @@ const KEYS = [
   'onEpochEnd',
   'signal',
   'checkpoint',
+  'yieldTo',
 ] as const;
 const LEGACY_KEYS = ['generator', 'discriminator', 'data', ...KEYS] as const;
 
@@ -193,9 +202,12 @@ const LEGACY_KEYS = ['generator', 'discriminator', 'data', ...KEYS] as const;
  * optimizer, which keeps its state across calls when you pass the same
  * instance again.
  *
- * After each generator step the losses are read back, passed to `onStep`,
- * and checked: a NaN or infinite loss stops training with a
- * {@link NonFiniteLossError} naming the step. No tensors are leaked: after
+ * The loss and the gradients of every update (each discriminator step too)
+ * are checked before the update is applied: a NaN or infinite one stops
+ * training with a {@link NonFiniteLossError} naming the step and the part,
+ * and the models (batch-norm statistics included) and the optimizers keep the
+ * state of the last finite update. After each generator step the losses are
+ * passed to `onStep`. No tensors are leaked: after
  * the optimizers' first step made their state, `tf.memory().numTensors` stays
  * the same however many steps run, and a call that throws (bad data, a loss or
  * a callback that throws) leaves it as it found it; optimizers made here are
@@ -207,7 +219,7 @@ const LEGACY_KEYS = ['generator', 'discriminator', 'data', ...KEYS] as const;
  * @returns Steps and epochs done, why training stopped (`'completed'`,
  *   `'aborted'` or `'data-exhausted'`), and the loss history.
  * @throws {@link ValueError} for invalid options or a batch whose shape does not
- *   fit the discriminator; {@link NonFiniteLossError} when a loss is not finite.
+ *   fit the discriminator; {@link NonFiniteLossError} when a loss or a gradient is not finite (before the update).
  *   On the stock wasm backend, a missing-kernel error says to call `registerWasmKernels()`.
  *
  * @example
@@ -266,6 +278,7 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
   const seed = checkOptionalSeed(FN, 'seed', options.seed);
   const shuffle = checkBoolean(FN, 'shuffle', options.shuffle ?? true);
   checkCallbacks(FN, options, ['onStep', 'onEpochEnd']);
+  const yieldTo = checkYieldMode(FN, 'yieldTo', options.yieldTo);
   const givenGeneratorOptimizer = checkOptimizer(FN, 'generatorOptimizer', options.generatorOptimizer);
   const givenDiscriminatorOptimizer = checkOptimizer(FN, 'discriminatorOptimizer', options.discriminatorOptimizer);
   const checkpointSettings = checkCheckpointOption(FN, options.checkpoint);
@@ -281,7 +294,7 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
   }
   if (labels !== undefined) {
     if (!(labels instanceof tf.Tensor)) throw invalidField(FN, 'labels', 'a tensor of class ids [N]', labels);
-    const values = labels.dataSync();
+    const values = await labels.data(); // never dataSync: it stalls webgl and webgpu
     const bad = values.findIndex((c) => !Number.isInteger(c) || c < 0 || c >= classes!);
     if (bad >= 0) throw invalidField(FN, 'labels', `class ids that are integers in [0, ${classes})`, `${values[bad]} at index ${bad}`);
   }
@@ -308,13 +321,14 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
   const rng = keyedSeedSource(seed);
   const gVars = generator.trainableWeights.map((w) => w.read() as tf.Variable);
   const dVars = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
+  const state = forwardState([generator, discriminator]);
 
   // Everything allocated from here on is freed in the `finally` below, on success and on throw.
   let labelIds: tf.Tensor | undefined;
   let source: BatchSource | undefined;
   let generatorOptimizer: OwnedOptimizer | undefined;
   let discriminatorOptimizer: OwnedOptimizer | undefined;
-  let pending: tf.Tensor1D[] = []; // discriminator stats of the current cycle
+  let pending: Float32Array[] = []; // discriminator stats of the current cycle
   try {
     labelIds = labels === undefined ? undefined : tf.cast(labels, 'int32'); // [N]
     source = batchSource(FN, 'data', data, { batchSize, exampleRank: exampleShape.length, shuffle, rng, ...optional('labels', labelIds) });
@@ -337,9 +351,8 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
       },
     }, releaseBatch);
 
-    // One discriminator step; returns [loss, mean D(x), mean D(G(z)), mean σ(D(x)), mean σ(D(G(z)))].
-    const discriminatorStep = (real: tf.Tensor, realLabels: tf.Tensor | null): tf.Tensor1D => {
-      let stats: tf.Tensor1D | undefined;
+    // One guarded discriminator update; resolves to [loss, mean D(x), mean D(G(z)), mean σ(D(x)), mean σ(D(G(z)))].
+    const discriminatorStep = async (real: tf.Tensor, realLabels: tf.Tensor | null, step: number, epoch: number): Promise<Float32Array> => {
       const made: tf.Tensor[] = [];
       try {
         const n = real.shape[0]!;
@@ -350,13 +363,15 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
         // penalty, conditioned): the critic's gradient is taken at (x̂_b, y_b).
         const sharedLabels = yReal !== null && losses.penalty !== undefined;
         const yFake = classes === null ? null : sharedLabels ? yReal : randomLabels(n, classes, rng.nextSeed());
-        if (yFake !== null) made.push(yFake);
-        const fake = tf.tidy(() => generator.apply(conditionOn(randomLatents(n, latentDim, rng.nextSeed()), yFake), { training: true }) as tf.Tensor);
-        made.push(fake);
+        if (yFake !== null && yFake !== yReal) made.push(yFake);
+        const latentSeed = rng.nextSeed();
         const penaltySeed = losses.penalty === undefined ? undefined : rng.nextSeed();
-        const cost = minimizeOrFree(
+        return await guardedUpdate(
           dOptimizer,
           () => {
+            // Made inside the update so that a failed update also puts back the generator's
+            // batch-norm statistics; only the discriminator's variables are differentiated.
+            const fake = generator.apply(conditionOn(randomLatents(n, latentDim, latentSeed), yFake), { training: true }) as tf.Tensor;
             const realJudged = judge(real, yReal);
             const fakeJudged = judge(fake, yFake);
             const realLogits = realJudged.logits; // [B, …]
@@ -367,27 +382,21 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
               const penalty = dTakesLabels && yReal !== null ? losses.penalty(discriminator, real, fake, penaltySeed, yReal) : losses.penalty(discriminator, real, fake, penaltySeed);
               loss = tf.add(loss, penalty) as tf.Scalar;
             }
-            stats = tf.keep(
-              tf.stack([
-                tf.mean(realLogits),
-                tf.mean(fakeLogits),
-                tf.mean(tf.sigmoid(realLogits)),
-                tf.mean(tf.sigmoid(fakeLogits)),
-              ]) as tf.Tensor1D,
-            );
-            return loss;
+            const report = tf.stack([tf.mean(realLogits), tf.mean(fakeLogits), tf.mean(tf.sigmoid(realLogits)), tf.mean(tf.sigmoid(fakeLogits))]) as tf.Tensor1D;
+            return { loss, report };
           },
           dVars,
+          { fn: FN, step, epoch, loss: 'discriminator loss' },
+          state,
         );
-        made.push(cost);
-        return tf.tidy(() => tf.concat([tf.reshape(cost, [1]), stats!])) as tf.Tensor1D;
       } finally {
-        tf.dispose([...made, ...(stats === undefined ? [] : [stats])]);
+        tf.dispose(made);
       }
     };
 
-    const generatorStep = (n: number): tf.Scalar =>
-      minimizeOrFree(
+    // One guarded generator update; resolves to [loss].
+    const generatorStep = (n: number, step: number, epoch: number): Promise<Float32Array> =>
+      guardedUpdate(
         gOptimizer,
         () => {
           const y = classes === null ? null : randomLabels(n, classes, rng.nextSeed());
@@ -397,6 +406,8 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
           return judged.classLoss === null ? loss : (tf.add(loss, judged.classLoss) as tf.Scalar);
         },
         gVars,
+        { fn: FN, step, epoch, loss: 'generator loss' },
+        state,
       );
 
     const history: GANHistory = { discriminatorLoss: [], generatorLoss: [] };
@@ -411,24 +422,16 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
         rng.at('discriminator', step * discriminatorSteps + pending.length);
         try {
           checkBatchShape(FN, 'data', batch.x, exampleShape, step, "the discriminator's input");
-          pending.push(discriminatorStep(batch.x, batch.labels ?? null));
+          pending.push(await discriminatorStep(batch.x, batch.labels ?? null, step, epoch));
         } finally {
           releaseBatch(batch);
         }
         if (pending.length < discriminatorSteps) return false;
 
-        const read: tf.Tensor[] = [];
-        let dValues: Float32Array;
-        let gValue: Float32Array;
         rng.at('generator', step);
-        try {
-          read.push(generatorStep(n));
-          read.push(tf.tidy(() => tf.mean(tf.stack(pending), 0)));
-          [gValue, dValues] = (await Promise.all(read.map((t) => t.data()))) as [Float32Array, Float32Array];
-        } finally {
-          tf.dispose([...read, ...pending]);
-          pending = [];
-        }
+        const gValue = await generatorStep(n, step, epoch);
+        const dValues = pending[0]!.map((_, i) => pending.reduce((sum, values) => sum + values[i]!, 0) / pending.length);
+        pending = [];
         const info: GANStepInfo = {
           step,
           epoch,
@@ -439,10 +442,6 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
           realProbability: dValues[3]!,
           fakeProbability: dValues[4]!,
         };
-        checkFiniteLosses(FN, step, epoch, {
-          'discriminator loss': info.discriminatorLoss,
-          'generator loss': info.generatorLoss,
-        });
         history.discriminatorLoss.push(info.discriminatorLoss);
         history.generatorLoss.push(info.generatorLoss);
         sums.d += info.discriminatorLoss;
@@ -464,12 +463,11 @@ async function train(models: GANModels, data: unknown, options: TrainGANOptions)
           fakeScore: sums.fake / sums.steps,
         });
       },
-    }, checkpoint);
+    }, yieldTo, checkpoint);
     return { ...result, stopReason: result.stopReason as TrainGANResult['stopReason'], history };
   } catch (error) {
     throw withKernelHint(error);
   } finally {
-    tf.dispose(pending);
     source?.dispose();
     labelIds?.dispose();
     generatorOptimizer?.release();

@@ -46,7 +46,7 @@ describe('trainLanguageModel', () => {
       /trainLanguageModel: invalid `labelSmoothing`: expected a number in \[0, 1\), received 1\.5/,
     );
     await expect(trainLanguageModel(lm, tokens, { steps: 1, optimizer: { minimize: 1 } as never })).rejects.toThrow(
-      /trainLanguageModel: invalid `optimizer`: expected a tf\.Optimizer \(an object with a minimize function\)/,
+      /trainLanguageModel: invalid `optimizer`: expected a tf\.Optimizer \(an object with an applyGradients function\)/,
     );
     await expect(trainLanguageModel(lm, tokens, { steps: 1, onStep: true as never })).rejects.toThrow(/trainLanguageModel: invalid `onStep`: expected a function, received true/);
   });

@@ -12,6 +12,7 @@ import { checkCallbacks, checkOptimizer } from './_loop.js';
 import { trainNextToken } from './_nextToken.js';
 import { modelGeometry, tokenArray } from './_tokens.js';
 import type { CheckpointOptions } from './checkpoint.js';
+import { checkYieldMode, type YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason, TokenStream } from './types.js';
 
 /**
@@ -52,6 +53,13 @@ export interface TrainLanguageModelOptions {
   signal?: AbortSignal;
   /** Saves checkpoints (model, optimizer state, step, seed) and resumes from the newest; see {@link CheckpointOptions} and `docs/checkpoints.md`. Defaults to none. */
   checkpoint?: CheckpointOptions;
+  /**
+   * Where training yields between steps, so that timers, UI, I/O and an outside
+   * `signal.abort()` run: `'task'` (the event loop), `'frame'` (the next animation
+   * frame in a browser), `'none'` (never: nothing else runs until training ends).
+   * Defaults to `'task'`.
+   */
+  yieldTo?: YieldMode;
 }
 
 /**
@@ -79,7 +87,7 @@ export interface LanguageModelHistory {
 }
 
 const FN = 'trainLanguageModel';
-const KEYS = ['steps', 'contextLength', 'batchSize', 'optimizer', 'labelSmoothing', 'seed', 'onStep', 'signal', 'checkpoint'] as const;
+const KEYS = ['steps', 'contextLength', 'batchSize', 'optimizer', 'labelSmoothing', 'seed', 'onStep', 'signal', 'checkpoint', 'yieldTo'] as const;
 
 /**
  * Trains a language model to predict the next token.
@@ -87,15 +95,17 @@ const KEYS = ['steps', 'contextLength', 'batchSize', 'optimizer', 'labelSmoothin
  * Each step draws `batchSize` windows at random positions of `tokens`
  * (seeded), feeds `tokens[s … s+T-1]` and minimises the cross-entropy of
  * `tokens[s+1 … s+T]` under the model's logits, in training mode (dropout
- * on). A NaN or infinite loss stops training with a `NonFiniteLossError`
- * naming the step. No tensors are leaked, also when the call throws (an
+ * on). The loss and the gradients are checked before each update is
+ * applied: a NaN or infinite one stops training with a `NonFiniteLossError`
+ * naming the step and the part, and the model and the optimizer keep the
+ * state of the last finite step. No tensors are leaked, also when the call throws (an
  * optimizer made here is disposed either way).
  *
  * @param model - A language model, ids `[B, T]` → logits `[B, T, V]` (e.g. from `buildTransformerLM`).
  * @param tokens - The training text as token ids in `[0, V)`, at least `T + 1` of them.
  * @param options - Steps, window, batch, optimizer; see {@link TrainLanguageModelOptions}.
  * @returns Steps done, why training stopped (`'completed'` or `'aborted'`), and the loss history.
- * @throws {@link ValueError} for invalid options or tokens; `NonFiniteLossError` when the loss is not finite.
+ * @throws {@link ValueError} for invalid options or tokens; `NonFiniteLossError` when the loss or a gradient is not finite (before the update).
  *   On the stock wasm backend, a missing-kernel error says to call `registerWasmKernels()`.
  *
  * @example
@@ -123,6 +133,7 @@ export async function trainLanguageModel(
   const labelSmoothing = checkRate01(FN, 'labelSmoothing', options.labelSmoothing ?? 0);
   const seed = checkOptionalSeed(FN, 'seed', options.seed);
   checkCallbacks(FN, options, ['onStep']);
+  const yieldTo = checkYieldMode(FN, 'yieldTo', options.yieldTo);
   const optimizer = checkOptimizer(FN, 'optimizer', options.optimizer);
   const checkpoint = checkCheckpointOption(FN, options.checkpoint);
   const { onStep, signal } = options;
@@ -138,6 +149,7 @@ export async function trainLanguageModel(
       onStep: onStep === undefined ? undefined : ({ step, loss }) => onStep({ step, loss, bitsPerToken: loss / Math.LN2 }),
       signal,
       checkpoint,
+      yieldTo,
     });
     return { steps: result.steps, stopReason: result.stopReason, history: { loss: result.losses } };
   });

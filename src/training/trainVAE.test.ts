@@ -210,7 +210,7 @@ describe('trainVAE', () => {
     await expect(trainVAE(plain, x, { epochs: 1, steps: 1 })).rejects.toThrow(/`epochs` and `steps` cannot be combined/);
     await expect(trainVAE(plain, x, { beta: -1 })).rejects.toThrow(/invalid `beta`: expected a non-negative finite number, received -1/);
     await expect(trainVAE(plain, x, { klWarmupSteps: 1.5 })).rejects.toThrow(/invalid `klWarmupSteps`: expected a non-negative integer/);
-    await expect(trainVAE(plain, x, { optimizer: {} as never })).rejects.toThrow(/trainVAE: invalid `optimizer`: expected a tf\.Optimizer \(an object with a minimize function\), received \{\}/);
+    await expect(trainVAE(plain, x, { optimizer: {} as never })).rejects.toThrow(/trainVAE: invalid `optimizer`: expected a tf\.Optimizer \(an object with an applyGradients function\), received \{\}/);
     await expect(trainVAE(plain, x, { onStep: 1 as never })).rejects.toThrow(/trainVAE: invalid `onStep`: expected a function, received 1/);
     await expect(trainVAE(plain, x, { onEpochEnd: null as never })).rejects.toThrow(/trainVAE: invalid `onEpochEnd`: expected a function, received null/);
     // @ts-expect-error: misspelt option.

@@ -11,13 +11,14 @@ import { invalidField, ValueError } from '../_internal/errors.js';
 import { withKernelHint } from '../_internal/kernelHint.js';
 import { seedSource } from '../_internal/random.js';
 import { checkBoolean, checkNonNegativeInt, checkNonNegativeNumber, checkOptionalSeed, checkPositiveInt, checkTensor, formatShape } from '../_internal/validate.js';
-import { checkExamples, elboTerms, oneHotLabels, resolveLabels, resolveVAE, type VAEParts } from '../vae/vaeParts.js';
+import { checkExamples, elboTerms, oneHotLabels, resolveLabelsAsync, resolveVAE, type VAEParts } from '../vae/vaeParts.js';
 import type { VAEModels } from '../vae/types.js';
 import { batchSource, releaseBatch, type BatchSource } from './_batches.js';
-import { checkBatchShape, checkCallbacks, checkFiniteLosses, checkOptimizer, minimizeOrFree, ownedOptimizer, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
+import { checkBatchShape, checkCallbacks, checkOptimizer, forwardState, guardedUpdate, ownedOptimizer, resolveSchedule, runEpochs, type OwnedOptimizer } from './_loop.js';
 import { checkCheckpointOption, openCheckpoints } from './_checkpoint.js';
 import { keyedSeedSource } from './_checkpointRandom.js';
 import type { CheckpointOptions } from './checkpoint.js';
+import { checkYieldMode, type YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason, TrainingData } from './types.js';
 
 /**
@@ -118,6 +119,13 @@ export interface TrainVAEOptions {
   signal?: AbortSignal;
   /** Saves checkpoints (encoder, decoder, optimizer state, step, epoch, data position, seed) and resumes from the newest; see {@link CheckpointOptions} and `docs/checkpoints.md`. Defaults to none. */
   checkpoint?: CheckpointOptions;
+  /**
+   * Where training yields between steps, so that timers, UI, I/O and an outside
+   * `signal.abort()` run: `'task'` (the event loop), `'frame'` (the next animation
+   * frame in a browser), `'none'` (never: nothing else runs until training ends).
+   * Defaults to `'task'`.
+   */
+  yieldTo?: YieldMode;
 }
 
 /**
@@ -169,6 +177,7 @@ const KEYS = [
   'onEpochEnd',
   'signal',
   'checkpoint',
+  'yieldTo',
 ] as const;
 
 /**
@@ -188,8 +197,10 @@ const KEYS = [
  * whatever `beta` is), and the objective actually minimized. β scales only
  * the objective; during the KL warm-up it rises linearly from 0.
  *
- * A NaN or infinite loss stops training with a {@link NonFiniteLossError}
- * naming the step. No tensors are leaked: after the optimizer's first step
+ * The loss and the gradients are checked before each update is applied: a
+ * NaN or infinite one stops training with a {@link NonFiniteLossError} naming
+ * the step and the part, and the encoder, the decoder and the optimizer keep
+ * the state of the last finite step. No tensors are leaked: after the optimizer's first step
  * made its state, `tf.memory().numTensors` stays the same however many steps
  * run, and a call that throws leaves it as it found it (an optimizer made
  * here is disposed either way).
@@ -201,7 +212,7 @@ const KEYS = [
  * @returns Steps and epochs done, why training stopped (`'completed'`,
  *   `'aborted'` or `'data-exhausted'`), the history, and the final validation metrics.
  * @throws {@link ValueError} for invalid options, data of the wrong shape or labels
- *   outside `[0, numClasses)`; {@link NonFiniteLossError} when a loss is not finite.
+ *   outside `[0, numClasses)`; {@link NonFiniteLossError} when a loss or a gradient is not finite (before the update).
  *   On the stock wasm backend, a missing-kernel error says to call `registerWasmKernels()`.
  *
  * @example
@@ -228,9 +239,11 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
   const seed = checkOptionalSeed(FN, 'seed', options.seed);
   const shuffle = checkBoolean(FN, 'shuffle', options.shuffle ?? true);
   checkCallbacks(FN, options, ['onStep', 'onEpochEnd']);
+  const yieldTo = checkYieldMode(FN, 'yieldTo', options.yieldTo);
   const givenOptimizer = checkOptimizer(FN, 'optimizer', options.optimizer);
   const checkpointSettings = checkCheckpointOption(FN, options.checkpoint);
   const vars = [...parts.encoder.trainableWeights, ...parts.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
+  const state = forwardState([parts.encoder, parts.decoder]);
   const betaAt = (step: number): number => (klWarmupSteps === 0 ? beta : beta * Math.min(1, step / klWarmupSteps));
   const rng = keyedSeedSource(seed);
 
@@ -239,11 +252,11 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
   let source: BatchSource | undefined;
   let optimizer: OwnedOptimizer | undefined;
   try {
-    const train = splitData(FN, 'data', data, parts);
+    const train = await splitData(FN, 'data', data, parts);
     if (train.labels !== null) owned.push(train.labels);
     let validation: { x: tf.Tensor; labels: tf.Tensor1D | null } | null = null;
     if (options.validationData !== undefined) {
-      const v = splitData(FN, 'validationData', options.validationData, parts);
+      const v = await splitData(FN, 'validationData', options.validationData, parts);
       if (v.labels !== null) owned.push(v.labels);
       if (!(v.x instanceof tf.Tensor)) {
         throw invalidField(FN, 'validationData', 'a tensor of examples or { x, labels }', options.validationData);
@@ -263,29 +276,25 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
       setup: { batchSize, beta, klWarmupSteps, shuffle, examples: train.x instanceof tf.Tensor ? formatShape(train.x.shape) : null },
     }, releaseBatch);
 
-    // One step; returns [loss, mean reconstruction, mean KL].
-    const trainStep = (x: tf.Tensor, labels: tf.Tensor | undefined, stepBeta: number): tf.Tensor1D => {
-      let stats: tf.Tensor1D | undefined;
-      const made: tf.Tensor[] = [];
+    // One guarded update; resolves to [loss, mean reconstruction, mean KL].
+    const trainStep = async (x: tf.Tensor, labels: tf.Tensor | undefined, stepBeta: number, step: number, epoch: number): Promise<Float32Array> => {
+      const oneHot = labels === undefined || parts.numClasses === null ? null : oneHotLabels(labels, parts.numClasses);
       try {
-        const oneHot = labels === undefined || parts.numClasses === null ? null : oneHotLabels(labels, parts.numClasses);
-        if (oneHot !== null) made.push(oneHot);
         const zSeed = rng.nextSeed();
-        const cost = minimizeOrFree(
+        return await guardedUpdate(
           vaeOptimizer,
           () => {
             const { reconstruction, kl } = elboTerms(parts, x, oneHot, zSeed, true); // [B], [B]
             const recon = tf.mean(reconstruction);
             const klMean = tf.mean(kl);
-            stats = tf.keep(tf.stack([recon, klMean]) as tf.Tensor1D);
-            return tf.add(recon, tf.mul(klMean, stepBeta)) as tf.Scalar;
+            return { loss: tf.add(recon, tf.mul(klMean, stepBeta)) as tf.Scalar, report: tf.stack([recon, klMean]) as tf.Tensor1D };
           },
           vars,
+          { fn: FN, step, epoch, loss: 'loss', reportNames: ['reconstruction loss', 'KL divergence'] },
+          state,
         );
-        made.push(cost);
-        return tf.tidy(() => tf.concat([tf.reshape(cost, [1]), stats!])) as tf.Tensor1D;
       } finally {
-        tf.dispose([...made, ...(stats === undefined ? [] : [stats])]);
+        oneHot?.dispose();
       }
     };
 
@@ -308,14 +317,11 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
       batch: async (batch, step, epoch) => {
         let values: Float32Array;
         const stepBeta = betaAt(step);
-        let stats: tf.Tensor | undefined;
         rng.at('step', step);
         try {
           checkBatchShape(FN, 'data', batch.x, parts.exampleShape, step, "the encoder's input");
-          stats = trainStep(batch.x, batch.labels, stepBeta);
-          values = (await stats.data()) as Float32Array;
+          values = await trainStep(batch.x, batch.labels, stepBeta, step, epoch);
         } finally {
-          stats?.dispose();
           releaseBatch(batch);
         }
         const reconstruction = values[1]!;
@@ -329,7 +335,6 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
           beta: stepBeta,
           loss: values[0]!,
         };
-        checkFiniteLosses(FN, step, epoch, { 'reconstruction loss': reconstruction, 'KL divergence': kl, loss: info.loss });
         history.reconstruction.push(reconstruction);
         history.kl.push(kl);
         history.elbo.push(info.elbo);
@@ -358,7 +363,7 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
           });
         }
       },
-    }, checkpoint);
+    }, yieldTo, checkpoint);
     if (validation !== null && validatedAtStep !== result.steps) lastValidation = await evaluate(result.steps);
     return {
       steps: result.steps,
@@ -377,17 +382,17 @@ export async function trainVAE(vae: VAEModels, data: VAETrainingData, options: T
 }
 
 /** Splits `data` into examples and checked labels (int32 `[N]`, owned by the caller), or throws. */
-function splitData(
+async function splitData(
   fn: string,
   field: string,
   data: unknown,
   parts: VAEParts,
-): { x: unknown; labels: tf.Tensor1D | null } {
+): Promise<{ x: unknown; labels: tf.Tensor1D | null }> {
   const isPair = data !== null && typeof data === 'object' && !(data instanceof tf.Tensor) && !Array.isArray(data) && 'x' in data;
   if (isPair) {
     const pair = data as Partial<LabeledExamples>;
     const x = checkTensor(fn, `${field}.x`, pair.x);
-    return { x, labels: resolveLabels(fn, parts, pair.labels, x.shape[0]!, `${field}.labels`) };
+    return { x, labels: await resolveLabelsAsync(fn, parts, pair.labels, x.shape[0]!, `${field}.labels`) };
   }
   if (parts.numClasses !== null) {
     throw new ValueError(

@@ -14,6 +14,7 @@ import { checkCheckpointOption } from './_checkpoint.js';
 import { checkCallbacks, checkOptimizer } from './_loop.js';
 import { trainNextToken } from './_nextToken.js';
 import type { CheckpointOptions } from './checkpoint.js';
+import { checkYieldMode, type YieldMode } from '../_internal/yieldControl.js';
 import type { StopReason } from './types.js';
 
 /**
@@ -57,6 +58,13 @@ export interface TrainWaveNetOptions {
   signal?: AbortSignal;
   /** Saves checkpoints (model, optimizer state, step, seed) and resumes from the newest; see {@link CheckpointOptions} and `docs/checkpoints.md`. Defaults to none. */
   checkpoint?: CheckpointOptions;
+  /**
+   * Where training yields between steps, so that timers, UI, I/O and an outside
+   * `signal.abort()` run: `'task'` (the event loop), `'frame'` (the next animation
+   * frame in a browser), `'none'` (never: nothing else runs until training ends).
+   * Defaults to `'task'`.
+   */
+  yieldTo?: YieldMode;
 }
 
 /**
@@ -84,7 +92,7 @@ export interface WaveNetHistory {
 }
 
 const FN = 'trainWaveNet';
-const KEYS = ['steps', 'batchSize', 'contextLength', 'windowLength', 'optimizer', 'conditioning', 'seed', 'onStep', 'signal', 'checkpoint'] as const;
+const KEYS = ['steps', 'batchSize', 'contextLength', 'windowLength', 'optimizer', 'conditioning', 'seed', 'onStep', 'signal', 'checkpoint', 'yieldTo'] as const;
 
 /**
  * Trains a WaveNet built by `buildWaveNet` to predict each next sample.
@@ -93,8 +101,10 @@ const KEYS = ['steps', 'batchSize', 'contextLength', 'windowLength', 'optimizer'
  * tensor), μ-law encoded to the model's `Q` classes (μ = Q - 1); an
  * `Int32Array` is taken as classes already. Each step draws `batchSize`
  * windows of `T + 1` samples at random (seeded) and minimises the
- * cross-entropy of samples `1 … T` given samples `0 … T-1`. A NaN loss stops
- * training with a `NonFiniteLossError`. No tensors are leaked, also when
+ * cross-entropy of samples `1 … T` given samples `0 … T-1`. A NaN or infinite
+ * loss or gradient stops training before the update with a
+ * `NonFiniteLossError`, so the model and the optimizer keep the state of the
+ * last finite step. No tensors are leaked, also when
  * the call throws (an optimizer made here is disposed either way).
  *
  * @param model - A WaveNet from `buildWaveNet` (or loaded from one).
@@ -103,7 +113,7 @@ const KEYS = ['steps', 'batchSize', 'contextLength', 'windowLength', 'optimizer'
  * @returns Steps done, why training stopped (`'completed'` or `'aborted'`), and the loss history.
  * @throws {@link ValueError} for a model not built by `buildWaveNet`, audio
  *   shorter than a window, missing or unexpected conditioning, or invalid options;
- *   `NonFiniteLossError` when the loss is not finite. On the stock wasm backend,
+ *   `NonFiniteLossError` when the loss or a gradient is not finite (before the update). On the stock wasm backend,
  *   a missing-kernel error says to call `registerWasmKernels()`.
  *
  * @example
@@ -128,6 +138,7 @@ export async function trainWaveNet(model: tfl.LayersModel, audio: Float32Array |
   const [contextLength, lengthField] = resolveContextLength(options, Math.max(256, 2 * parts.receptiveField));
   const seed = checkOptionalSeed(FN, 'seed', options.seed);
   checkCallbacks(FN, options, ['onStep']);
+  const yieldTo = checkYieldMode(FN, 'yieldTo', options.yieldTo);
   const optimizer = checkOptimizer(FN, 'optimizer', options.optimizer);
   const checkpoint = checkCheckpointOption(FN, options.checkpoint);
   const q = parts.quantizationLevels;
@@ -161,6 +172,7 @@ export async function trainWaveNet(model: tfl.LayersModel, audio: Float32Array |
       signal,
       checkpoint,
       setup: { conditioning: vector === undefined ? null : Array.from(vector).join(',') },
+      yieldTo,
     });
     return { steps: result.steps, stopReason: result.stopReason, history: { loss: result.losses } };
   });

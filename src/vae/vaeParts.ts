@@ -92,7 +92,9 @@ export function resolveVAE(fn: string, vae: unknown): VAEParts {
 
 /**
  * Validates class labels (a tensor or array of integers in [0, K)) and
- * returns them as an int32 tensor `[N]` (the caller disposes it).
+ * returns them as an int32 tensor `[N]` (the caller disposes it). A tensor's
+ * values are `read` when given (see {@link resolveLabelsAsync}), else read
+ * with `dataSync`.
  * @hidden
  */
 export function checkLabels(
@@ -101,6 +103,7 @@ export function checkLabels(
   labels: unknown,
   numClasses: number,
   count: number,
+  read?: ArrayLike<number>,
 ): tf.Tensor1D {
   let values: ArrayLike<number>;
   if (labels instanceof tf.Tensor) {
@@ -108,7 +111,7 @@ export function checkLabels(
     if (labels.rank !== 1 || labels.shape[0] !== count) {
       throw new ValueError(`${fn}: invalid \`${field}\` shape: expected [${count}] (one class index per example), received ${formatShape(labels.shape)}.`);
     }
-    values = labels.dataSync();
+    values = read ?? labels.dataSync();
   } else if (Array.isArray(labels)) {
     if (labels.length !== count) {
       throw new ValueError(`${fn}: invalid \`${field}\`: expected ${count} class indices (one per example), received ${labels.length}.`);
@@ -133,7 +136,7 @@ export function checkLabels(
  * returns them checked (int32 `[N]`) or null.
  * @hidden
  */
-export function resolveLabels(fn: string, parts: VAEParts, labels: unknown, count: number, field = 'labels'): tf.Tensor1D | null {
+export function resolveLabels(fn: string, parts: VAEParts, labels: unknown, count: number, field = 'labels', read?: ArrayLike<number>): tf.Tensor1D | null {
   if (parts.numClasses === null) {
     if (labels !== undefined) {
       throw new ValueError(`${fn}: invalid \`${field}\`: the VAE is not conditional (its encoder has one input), so it takes no labels.`);
@@ -143,7 +146,19 @@ export function resolveLabels(fn: string, parts: VAEParts, labels: unknown, coun
   if (labels === undefined) {
     throw new ValueError(`${fn}: missing \`${field}\`: the VAE is conditional (numClasses ${parts.numClasses}), so every example needs a class index.`);
   }
-  return checkLabels(fn, field, labels, parts.numClasses, count);
+  return checkLabels(fn, field, labels, parts.numClasses, count, read);
+}
+
+/**
+ * {@link resolveLabels} for async callers (the training loop): a labels
+ * tensor is read with `await data()`, never `dataSync`, so that webgl and
+ * webgpu do not stall. Same checks, same errors.
+ * @hidden
+ */
+export async function resolveLabelsAsync(fn: string, parts: VAEParts, labels: unknown, count: number, field = 'labels'): Promise<tf.Tensor1D | null> {
+  // Read only a tensor that resolveLabels would read; any other input fails its checks first.
+  const readable = parts.numClasses !== null && labels instanceof tf.Tensor && !labels.isDisposed && labels.rank === 1 && labels.shape[0] === count;
+  return resolveLabels(fn, parts, labels, count, field, readable ? await labels.data() : undefined);
 }
 
 /** One-hot float labels `[B, K]` from int32 class indices `[B]`. @hidden */
