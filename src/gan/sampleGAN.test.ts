@@ -48,4 +48,25 @@ describe('sampleGAN', () => {
     generator.dispose();
     discriminator.dispose();
   });
+
+  it('takes conditional labels as an array (checked with no read from the backend) or a tensor, with the same samples', () => {
+    const { generator, discriminator } = buildDCGAN({ imageSize: 8, channels: 1, latentDim: 6, generatorFilters: 2, discriminatorFilters: 2, numClasses: 3, seed: 1 });
+    const before = tf.memory().numTensors;
+    const fromTensor = tf.tensor1d([0, 2, 1, 2], 'int32');
+    const a = sampleGAN(generator, 4, { seed: 5, labels: fromTensor });
+    const b = sampleGAN(generator, 4, { seed: 5, labels: [0, 2, 1, 2] });
+    const c = sampleGAN(generator, 4, { seed: 5, labels: Int32Array.from([0, 2, 1, 2]) });
+    const d = sampleGAN(generator, 4, { seed: 5, labels: [0, 2, 1, 1] });
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    expect(Array.from(c.dataSync())).toEqual(Array.from(a.dataSync()));
+    expect(Array.from(d.dataSync())).not.toEqual(Array.from(a.dataSync()));
+    tf.dispose([fromTensor, a, b, c, d]);
+    expect(() => sampleGAN(generator, 2, { labels: [0, 3] })).toThrow(/sampleGAN: invalid `labels`: expected class ids that are integers in \[0, 3\), received "3 at index 1"/);
+    expect(() => sampleGAN(generator, 2, { labels: [0.5, 1] })).toThrow(/received "0\.5 at index 0"/);
+    expect(() => sampleGAN(generator, 3, { labels: [0, 1] })).toThrow(/sampleGAN: `labels` has 2 classes for 3 samples/);
+    expect(() => sampleGAN(generator, 2, { labels: 'ab' as never })).toThrow(/pass `labels`, one class per sample \(an array or a tensor\)/);
+    expect(tf.memory().numTensors).toBe(before);
+    generator.dispose();
+    discriminator.dispose();
+  });
 });

@@ -20,8 +20,12 @@ export interface SampleGANOptions {
   latents?: tf.Tensor2D;
   /** Examples per forward pass, to bound memory. Defaults to `64`. */
   batchSize?: number;
-  /** The class of each sample `[N]` (int), for a conditional generator (`buildDCGAN({ numClasses })`); required there. */
-  labels?: tf.Tensor;
+  /**
+   * The class of each sample, for a conditional generator (`buildDCGAN({ numClasses })`); required there.
+   * An array (or `Int32Array`) of N class ids is checked with no read from the backend; a tensor `[N]` is
+   * read once to check its ids, which on webgl/webgpu is a synchronous read (a stall): prefer an array there.
+   */
+  labels?: tf.Tensor | readonly number[] | Int32Array;
 }
 
 const FN = 'sampleGAN';
@@ -62,16 +66,20 @@ export function sampleGAN(generator: tfl.LayersModel, count: number, options: Sa
   const { labels } = options;
   if (classes === null && labels !== undefined) throw new ValueError(`${FN}: \`labels\` were given, but the generator is not conditional.`);
   if (classes !== null) {
-    if (!(labels instanceof tf.Tensor)) throw new ValueError(`${FN}: the generator is conditional (${classes} classes); pass \`labels\`, one class per sample.`);
-    if (labels.size !== count) throw new ValueError(`${FN}: \`labels\` has ${labels.size} classes for ${count} samples.`);
-    const values = labels.dataSync();
-    const bad = values.findIndex((c) => !Number.isInteger(c) || c < 0 || c >= classes);
+    const isArray = Array.isArray(labels) || labels instanceof Int32Array;
+    if (!(labels instanceof tf.Tensor) && !isArray) throw new ValueError(`${FN}: the generator is conditional (${classes} classes); pass \`labels\`, one class per sample (an array or a tensor).`);
+    const size = labels instanceof tf.Tensor ? labels.size : (labels as ArrayLike<number>).length;
+    if (size !== count) throw new ValueError(`${FN}: \`labels\` has ${size} classes for ${count} samples.`);
+    // An array is checked as it is; a tensor must be read (a synchronous read on a GPU backend: see SampleGANOptions.labels).
+    const values: ArrayLike<number> = labels instanceof tf.Tensor ? labels.dataSync() : (labels as ArrayLike<number>);
+    const bad = Array.prototype.findIndex.call(values, (c: number) => !Number.isInteger(c) || c < 0 || c >= classes);
     if (bad >= 0) throw invalidField(FN, 'labels', `class ids that are integers in [0, ${classes})`, `${values[bad]} at index ${bad}`);
   }
   try {
     return tf.tidy(() => {
       const z = options.latents ?? randomLatents(count, latentDim, seed); // [N, Z]
-      const inputs = labels === undefined ? z : [z, tf.reshape(tf.cast(labels, 'int32'), [count, 1])];
+      const ids = labels === undefined ? undefined : labels instanceof tf.Tensor ? tf.cast(labels, 'int32') : tf.tensor1d(Array.from(labels), 'int32');
+      const inputs = ids === undefined ? z : [z, tf.reshape(ids, [count, 1])];
       return generator.predict(inputs, { batchSize }) as tf.Tensor; // [N, …]
     });
   } catch (error) {

@@ -119,14 +119,10 @@ const relDiff = (a: readonly number[], b: readonly number[]): number => {
 
 /**
  * Synchronous GPU reads still expected on webgl/webgpu, by family, with the
- * frames they come from. trainGAN and sampleGAN check conditional labels with
- * `dataSync()`, one read each when the labels live on the GPU; helper A's branch (issue 15: "remove their dataSync label
- * checks") reads them with `await data()`. After merging it, delete the entry:
- * the case then expects 0 like every other.
+ * frames they come from: none. (The loops read labels with `await data()`;
+ * `sampleGAN` takes its labels as an array, checked with no read.)
  */
-const KNOWN_SYNC_READS: Partial<Record<FamilyName, { count: number; from: RegExp }>> = {
-  conditionalGAN: { count: 2, from: /\b(trainGAN|sampleGAN|checkLabels)\b/ },
-};
+const KNOWN_SYNC_READS: Partial<Record<FamilyName, { count: number; from: RegExp }>> = {};
 
 describe.skipIf(!hasChromium)('the built package in headless Chromium', () => {
   let dir = '';
