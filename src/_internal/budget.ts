@@ -105,7 +105,7 @@ export function checkMaxParameters(fn: string, value: unknown): number | undefin
  */
 export function checkLayerCount(fn: string, field: string, count: number): number {
   if (!(count <= MAX_LAYERS)) {
-    throw invalidField(fn, field, `at most ${MAX_LAYERS} layers`, count);
+    throw new ValueError(`${fn}: invalid \`${field}\`: expected at most ${MAX_LAYERS} layers in all, the config asks for ${formatCount(count)}.`);
   }
   return count;
 }
