@@ -5,6 +5,7 @@
 //
 // Legend: B batch, D features (the product of `inputShape`), Z latent size, K classes.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { checkLayerCount, checkTensorSize, checkWeightBudget, denseTerms, type WeightTerm } from '../_internal/budget.js';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
 import { checkPositiveInt } from '../_internal/validate.js';
@@ -84,6 +85,30 @@ export function buildVAE(config: VAEConfig): VAE {
   const common = commonVAEOptions(FN, config);
   const { latentDim, numClasses } = common;
   const features = inputShape.reduce((a, b) => a * b, 1);
+  checkTensorSize(FN, ['inputShape'], inputShape, "one example's input");
+  checkLayerCount(FN, 'hiddenUnits', hiddenUnits.length);
+  {
+    // Encoder: hidden denses from D (+ K), mean and logVar; decoder: hidden denses (reversed) from Z (+ K), output to D.
+    const k = numClasses ?? 0;
+    const terms: WeightTerm[] = [];
+    let inputs = features + k;
+    let inputField = 'inputShape';
+    hiddenUnits.forEach((units, i) => {
+      terms.push(...denseTerms([inputField, `hiddenUnits[${i}]`], inputs, units));
+      inputs = units;
+      inputField = `hiddenUnits[${i}]`;
+    });
+    terms.push(...denseTerms([inputField, 'latentDim'], inputs, latentDim), ...denseTerms([inputField, 'latentDim'], inputs, latentDim));
+    inputs = latentDim + k;
+    inputField = 'latentDim';
+    for (let i = hiddenUnits.length - 1; i >= 0; i--) {
+      terms.push(...denseTerms([inputField, `hiddenUnits[${i}]`], inputs, hiddenUnits[i]!));
+      inputs = hiddenUnits[i]!;
+      inputField = `hiddenUnits[${i}]`;
+    }
+    terms.push(...denseTerms([inputField, 'inputShape'], inputs, features));
+    checkWeightBudget(FN, terms, common.maxParameters);
+  }
   const kernel = kernelInitializers(common.seed);
 
   // Encoder: x [B, …] → flatten [B, D] (‖ one-hot [B, K]) → hidden → mean, logVar [B, Z].
