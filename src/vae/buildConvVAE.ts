@@ -104,8 +104,8 @@ export function buildConvVAE(config: ConvVAEConfig = {}): VAE {
       terms.push(...convTerms(['kernelSize', `filters[${i}]`], kernelSize, inputs, f, true));
       inputs = f;
     });
-    terms.push(...denseTerms(['imageSize', 'filters', 'latentDim'], flat + k, latentDim), ...denseTerms(['imageSize', 'filters', 'latentDim'], flat + k, latentDim));
-    terms.push(...denseTerms(['imageSize', 'filters', 'latentDim'], latentDim + k, flat));
+    terms.push(...denseTerms(['imageSize', 'filters', 'latentDim', ...(k > 0 ? ['numClasses'] : [])], flat + k, latentDim), ...denseTerms(['imageSize', 'filters', 'latentDim', ...(k > 0 ? ['numClasses'] : [])], flat + k, latentDim));
+    terms.push(...denseTerms(['imageSize', 'filters', 'latentDim', ...(k > 0 ? ['numClasses'] : [])], latentDim + k, flat));
     for (let i = filters.length - 1; i >= 0; i--) {
       terms.push(...convTerms(['kernelSize', `filters[${i}]`], kernelSize, inputs, filters[i]!, true));
       inputs = filters[i]!;

@@ -92,21 +92,24 @@ export function buildVAE(config: VAEConfig): VAE {
     const k = numClasses ?? 0;
     const terms: WeightTerm[] = [];
     let inputs = features + k;
+    // The first dense of each network also takes the one-hot label.
+    const label = k > 0 ? ['numClasses'] : [];
     let inputField = 'inputShape';
     hiddenUnits.forEach((units, i) => {
-      terms.push(...denseTerms([inputField, `hiddenUnits[${i}]`], inputs, units));
+      terms.push(...denseTerms([inputField, `hiddenUnits[${i}]`, ...(i === 0 ? label : [])], inputs, units));
       inputs = units;
       inputField = `hiddenUnits[${i}]`;
     });
-    terms.push(...denseTerms([inputField, 'latentDim'], inputs, latentDim), ...denseTerms([inputField, 'latentDim'], inputs, latentDim));
+    const meanFields = [inputField, 'latentDim', ...(hiddenUnits.length === 0 ? label : [])];
+    terms.push(...denseTerms(meanFields, inputs, latentDim), ...denseTerms(meanFields, inputs, latentDim));
     inputs = latentDim + k;
     inputField = 'latentDim';
     for (let i = hiddenUnits.length - 1; i >= 0; i--) {
-      terms.push(...denseTerms([inputField, `hiddenUnits[${i}]`], inputs, hiddenUnits[i]!));
+      terms.push(...denseTerms([inputField, `hiddenUnits[${i}]`, ...(inputField === 'latentDim' ? label : [])], inputs, hiddenUnits[i]!));
       inputs = hiddenUnits[i]!;
       inputField = `hiddenUnits[${i}]`;
     }
-    terms.push(...denseTerms([inputField, 'inputShape'], inputs, features));
+    terms.push(...denseTerms([inputField, 'inputShape', ...(inputField === 'latentDim' ? label : [])], inputs, features));
     checkWeightBudget(FN, terms, common.maxParameters);
   }
   const kernel = kernelInitializers(common.seed);
