@@ -53,6 +53,11 @@ export function formatCount(n: number): string {
   return n.toExponential(1).replace('e+', 'e');
 }
 
+/** `1,234,567` below 2^53, else `3.2e20`. @hidden */
+export function formatExact(n: number): string {
+  return Number.isSafeInteger(n) ? n.toLocaleString('en-US') : formatCount(n);
+}
+
 /** `4.0 GiB`, `12.0 MiB`, `512 bytes`. @hidden */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return `${bytes} bytes`;
@@ -139,10 +144,10 @@ export function checkWeightBudget(fn: string, terms: readonly WeightTerm[], maxP
   if (!(total <= limit) && largest !== null) {
     const budget =
       maxParameters === undefined
-        ? `the default budget of ${formatCount(limit)} parameters (${formatBytes(limit * 4)} of float32; builders take \`maxParameters\` to change it)`
-        : `\`maxParameters\` = ${formatCount(limit)}`;
+        ? `the default budget of ${formatExact(limit)} parameters (${formatBytes(limit * 4)} of float32; builders take \`maxParameters\` to change it)`
+        : `\`maxParameters\` = ${formatExact(limit)}`;
     throw new ValueError(
-      `${fn}: the config would allocate ${formatBytes(total * 4)} of weights (${formatCount(total)} parameters), over ${budget}; the largest part comes from ${fieldList(largest.fields)}.`,
+      `${fn}: the config would allocate ${formatBytes(total * 4)} of weights (${formatExact(total)} parameters), over ${budget}; the largest part comes from ${fieldList(largest.fields)}.`,
     );
   }
   return total;

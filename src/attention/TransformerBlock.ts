@@ -139,7 +139,7 @@ export class TransformerBlock extends tfl.layers.Layer {
     }
     if (this.keyDim === null && c % this.numHeads !== 0) {
       throw new ValueError(
-        `${FN} '${this.name}': the width C = ${c} is not divisible by numHeads = ${this.numHeads}; give keyDim or change one of them.`,
+        `${FN} '${this.name}': the width C = ${c} is not divisible by \`numHeads\` = ${this.numHeads}; give \`keyDim\` or change one of them.`,
       );
     }
     const keyDim = this.keyDim ?? c / this.numHeads;
