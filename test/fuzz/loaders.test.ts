@@ -89,15 +89,17 @@ function mutateJson(json: unknown, edits: { at: number; value: unknown; remove: 
   for (const e of edits) {
     const paths = pathsOf(root);
     const path = paths[e.at % paths.length]!;
+    // A fresh copy each time: the same array placed twice could end up inside itself.
+    const value = structuredClone(e.value);
     if (path.length === 0) {
-      root = e.value;
+      root = value;
       continue;
     }
     let parent = root as Record<string | number, unknown>;
     for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
     const last = path[path.length - 1]!;
     if (e.remove && !Array.isArray(parent)) delete parent[last];
-    else parent[last] = e.value;
+    else parent[last] = value;
   }
   return root;
 }
