@@ -69,8 +69,10 @@ describe.each(['browser', 'node'] as const)('tree shaking of the built package (
     const code = await bundle("import { buildDCGAN } from 'tfjs-generative'; console.log(buildDCGAN);", platform, true);
     // The size is printed below; the ceiling leaves room for growth, not for a
     // leak of another capability (trainGAN alone adds more than the margin).
+    // The size budget checked before allocation (issue 19) took buildDCGAN from
+    // 11,774 to 14,665 bytes; trainGAN still adds about 17,500.
     console.info(`buildDCGAN alone, minified for ${platform}: ${code.length} bytes`);
-    expect(code.length).toBeLessThan(12_000);
+    expect(code.length).toBeLessThan(16_000);
   });
 
   it('a consumer of multiHeadAttention alone gets no GAN, LM, generation or training code', async () => {

@@ -135,3 +135,30 @@ export function checkSignal(fn: string, field: string, value: unknown): AbortSig
   }
   return value as AbortSignal;
 }
+
+/**
+ * Checks a tensor holds no NaN, reading one boolean back (synchronously), and
+ * names the first NaN's flat index. Integer tensors cannot hold NaN and are
+ * not read.
+ * @hidden
+ */
+export function checkNoNaN(fn: string, field: string, x: tf.Tensor): void {
+  if (x.dtype !== 'float32') return;
+  const flags = tf.tidy(() => tf.isNaN(x));
+  const any = tf.any(flags);
+  let hasNaN: boolean;
+  try {
+    hasNaN = any.dataSync()[0] === 1;
+  } finally {
+    any.dispose();
+  }
+  if (!hasNaN) {
+    flags.dispose();
+    return;
+  }
+  const first = tf.tidy(() => tf.argMax(tf.reshape(flags, [-1])));
+  flags.dispose();
+  const index = first.dataSync()[0]!;
+  first.dispose();
+  throw new ValueError(`${fn}: invalid \`${field}\`: expected no NaN, received NaN at flat index ${index} (shape ${formatShape(x.shape)}).`);
+}

@@ -15,7 +15,8 @@ import {
 import { seedSource, type SeedSource } from '../_internal/random.js';
 import { checkBoolean, checkOptionalSeed, checkPositiveInt, checkRate01, checkTensor, formatShape } from '../_internal/validate.js';
 import { checkBroadcast, keepMaskToAdditive, multiHeadAttentionForward } from './_attentionCore.js';
-import { addAttentionWeights, readAttentionWeights, type AttentionVariables } from './_attentionWeights.js';
+import { addAttentionWeights, attentionWeightTerms, readAttentionWeights, type AttentionVariables } from './_attentionWeights.js';
+import { checkWeightBudget } from '../_internal/budget.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
@@ -67,6 +68,7 @@ export interface MultiHeadAttentionCallOptions {
 }
 
 const FN = 'MultiHeadAttention';
+const MHA_FIELDS = ['numHeads', 'keyDim', 'valueDim', 'outputShape', 'input widths'] as const;
 const OWN_KEYS = ['numHeads', 'keyDim', 'valueDim', 'dropout', 'useBias', 'outputShape', 'kernelInitializer', 'biasInitializer', 'seed'] as const;
 
 /**
@@ -127,6 +129,8 @@ export class MultiHeadAttention extends tfl.layers.Layer {
     const seed = checkOptionalSeed(FN, 'seed', own.seed);
     const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', own.kernelInitializer, 'glorotUniform', seed);
     const biasInitializer = resolveInitializer(FN, 'biasInitializer', own.biasInitializer, 'zeros');
+    // With input widths of 1, a lower bound of the weights.
+    checkWeightBudget(FN, attentionWeightTerms({ queryWidth: 1, keyWidth: 1, valueWidth: 1, numHeads, keyDim, valueDim, outputWidth: outputWidth ?? 1, useBias }, MHA_FIELDS));
     super(base);
     this.numHeads = numHeads;
     this.keyDim = keyDim;
@@ -150,18 +154,20 @@ export class MultiHeadAttention extends tfl.layers.Layer {
       return c;
     };
     const queryWidth = width(q, 'query');
+    const geometry = {
+      queryWidth,
+      keyWidth: width(k, 'key'),
+      valueWidth: width(v, 'value'),
+      numHeads: this.numHeads,
+      keyDim: this.keyDim,
+      valueDim: this.valueDim,
+      outputWidth: this.outputWidth ?? queryWidth,
+      useBias: this.useBias,
+    };
+    checkWeightBudget(`${FN} '${this.name}'`, attentionWeightTerms(geometry, MHA_FIELDS));
     this.vars = addAttentionWeights(
       (name, shape, init) => this.addWeight(name, shape, 'float32', init),
-      {
-        queryWidth,
-        keyWidth: width(k, 'key'),
-        valueWidth: width(v, 'value'),
-        numHeads: this.numHeads,
-        keyDim: this.keyDim,
-        valueDim: this.valueDim,
-        outputWidth: this.outputWidth ?? queryWidth,
-        useBias: this.useBias,
-      },
+      geometry,
       this.kernelInitializer,
       this.biasInitializer,
     );

@@ -7,6 +7,7 @@ import { ValueError } from '../_internal/errors.js';
 import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
 import { checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { gpt2NormalInitializer } from '../_internal/initializers.js';
+import { checkWeightBudget } from '../_internal/budget.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
@@ -49,6 +50,7 @@ export class PositionEmbedding extends tfl.layers.Layer {
     const sequenceLength = checkPositiveInt(FN, 'sequenceLength', own.sequenceLength);
     const seed = checkOptionalSeed(FN, 'seed', own.seed);
     const init = resolveInitializer(FN, 'initializer', own.initializer, gpt2NormalInitializer, seed);
+    checkWeightBudget(FN, [{ fields: ['sequenceLength'], shape: [sequenceLength, 1] }]);
     super(base);
     this.sequenceLength = sequenceLength;
     this.seed = seed;
@@ -61,6 +63,7 @@ export class PositionEmbedding extends tfl.layers.Layer {
     if (s.length !== 3 || c == null) {
       throw new ValueError(`${FN} '${this.name}': invalid input shape: expected [B, T, C] with a known C, received ${formatShape(s)}.`);
     }
+    checkWeightBudget(`${FN} '${this.name}'`, [{ fields: ['sequenceLength', 'input width C'], shape: [this.sequenceLength, c] }]);
     this.table = this.addWeight('embeddings', [this.sequenceLength, c], 'float32', this.initializer.make(0));
     this.built = true;
   }

@@ -9,7 +9,8 @@ import { resolveInitializer, type Initializer, type InitializerName, type Initia
 import { seedSource, type SeedSource } from '../_internal/random.js';
 import { checkBoolean, checkOneOf, checkOptionalSeed, checkPositiveInt, checkPositiveNumber, checkRate01, formatShape } from '../_internal/validate.js';
 import { multiHeadAttentionForward, type KeyValueCache } from './_attentionCore.js';
-import { addAttentionWeights, readAttentionWeights, type AttentionVariables } from './_attentionWeights.js';
+import { addAttentionWeights, attentionWeightTerms, readAttentionWeights, type AttentionVariables } from './_attentionWeights.js';
+import { checkWeightBudget, type WeightTerm } from '../_internal/budget.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 import { layerNormalize } from '../layers/layerNormalize.js';
 
@@ -114,6 +115,8 @@ export class TransformerBlock extends tfl.layers.Layer {
     const useBias = checkBoolean(FN, 'useBias', own.useBias ?? true);
     const seed = checkOptionalSeed(FN, 'seed', own.seed);
     const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', own.kernelInitializer, 'glorotUniform', seed);
+    // The smallest input width these arguments allow (C = numHeads, or 1 with keyDim) bounds the weights from below.
+    checkWeightBudget(FN, transformerBlockWeightTerms({ width: keyDim === null ? numHeads : 1, numHeads, keyDim: keyDim ?? 1, mlpRatio, useBias }, BLOCK_FIELDS));
     super(base);
     this.numHeads = numHeads;
     this.keyDim = keyDim;
@@ -136,11 +139,12 @@ export class TransformerBlock extends tfl.layers.Layer {
     }
     if (this.keyDim === null && c % this.numHeads !== 0) {
       throw new ValueError(
-        `${FN} '${this.name}': the width C = ${c} is not divisible by numHeads = ${this.numHeads}; give keyDim or change one of them.`,
+        `${FN} '${this.name}': the width C = ${c} is not divisible by \`numHeads\` = ${this.numHeads}; give \`keyDim\` or change one of them.`,
       );
     }
     const keyDim = this.keyDim ?? c / this.numHeads;
-    const hidden = Math.max(1, Math.round(this.mlpRatio * c));
+    const hidden = mlpWidth(this.mlpRatio, c);
+    checkWeightBudget(`${FN} '${this.name}'`, transformerBlockWeightTerms({ width: c, numHeads: this.numHeads, keyDim, mlpRatio: this.mlpRatio, useBias: this.useBias }, BLOCK_FIELDS));
     const add = (name: string, shape: number[], init: Initializer): tfl.LayerVariable => this.addWeight(name, shape, 'float32', init);
     const ones = tfl.initializers.ones();
     const zeros = tfl.initializers.zeros();
@@ -270,4 +274,40 @@ export class TransformerBlock extends tfl.layers.Layer {
 // @__NO_SIDE_EFFECTS__
 export function transformerBlock(args: TransformerBlockArgs): TransformerBlock {
   return new TransformerBlock(args);
+}
+
+const BLOCK_FIELDS: BlockFields = { width: ['input width C'], attention: ['numHeads', 'keyDim', 'input width C'], mlp: ['mlpRatio', 'input width C'] };
+
+/** The MLP's hidden width `F = max(1, round(mlpRatio · C))`. @hidden */
+export function mlpWidth(mlpRatio: number, width: number): number {
+  return Math.max(1, Math.round(mlpRatio * width));
+}
+
+/** The config fields each part of a block's size comes from, for budget errors. @hidden */
+export interface BlockFields {
+  width: readonly string[];
+  attention: readonly string[];
+  mlp: readonly string[];
+}
+
+/**
+ * The weights one {@link TransformerBlock} of width `width` creates (two layer
+ * norms, attention, MLP), `repeat` times, for the size budget.
+ * @hidden
+ */
+export function transformerBlockWeightTerms(
+  g: { width: number; numHeads: number; keyDim: number; mlpRatio: number; useBias: boolean },
+  fields: BlockFields,
+  repeat = 1,
+): WeightTerm[] {
+  const c = g.width;
+  const hidden = mlpWidth(g.mlpRatio, c);
+  const terms: WeightTerm[] = [
+    { fields: fields.width, shape: [4 * c], repeat }, // two layer norms, gamma and beta
+    ...attentionWeightTerms({ queryWidth: c, keyWidth: c, valueWidth: c, numHeads: g.numHeads, keyDim: g.keyDim, valueDim: g.keyDim, outputWidth: c, useBias: g.useBias }, fields.attention, repeat),
+    { fields: fields.mlp, shape: [c, hidden], repeat },
+    { fields: fields.mlp, shape: [hidden, c], repeat },
+  ];
+  if (g.useBias) terms.push({ fields: fields.mlp, shape: [hidden + c], repeat });
+  return terms;
 }

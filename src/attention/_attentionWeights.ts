@@ -6,6 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { WeightTerm } from '../_internal/budget.js';
 import type { Initializer, InitializerSpec } from '../_internal/initializers.js';
 import type { AttentionWeights } from './_attentionCore.js';
 
@@ -77,4 +78,20 @@ export function readAttentionWeights(v: AttentionVariables): AttentionWeights {
     outputKernel: v.outputKernel.read(),
     outputBias: r(v.outputBias),
   };
+}
+
+/**
+ * The shapes {@link addAttentionWeights} creates, for the size budget, with
+ * the config fields they come from.
+ * @hidden
+ */
+export function attentionWeightTerms(g: AttentionGeometry, fields: readonly string[], repeat = 1): WeightTerm[] {
+  const shapes: number[][] = [
+    [g.queryWidth, g.numHeads, g.keyDim],
+    [g.keyWidth, g.numHeads, g.keyDim],
+    [g.valueWidth, g.numHeads, g.valueDim],
+    [g.numHeads, g.valueDim, g.outputWidth],
+  ];
+  if (g.useBias) shapes.push([g.numHeads, g.keyDim], [g.numHeads, g.keyDim], [g.numHeads, g.valueDim], [g.outputWidth]);
+  return shapes.map((shape) => ({ fields, shape, repeat }));
 }

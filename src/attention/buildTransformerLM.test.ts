@@ -188,6 +188,6 @@ describe('embeddings', () => {
 
   it('TransformerBlock rejects a width not divisible by numHeads, naming both', () => {
     const block = transformerBlock({ numHeads: 3 });
-    expect(() => block.apply(tfl.input({ shape: [4, 8] }))).toThrow(/width C = 8 is not divisible by numHeads = 3/);
+    expect(() => block.apply(tfl.input({ shape: [4, 8] }))).toThrow(/width C = 8 is not divisible by `numHeads` = 3; give `keyDim`/);
   });
 });

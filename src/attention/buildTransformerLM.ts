@@ -5,6 +5,7 @@
 // Legend: B batch, T length (≤ contextLength), C modelDim, V vocabSize.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { checkLayerCount, checkMaxParameters, checkWeightBudget, denseTerms } from '../_internal/budget.js';
 import { checkConfigObject, checkKnownKeys, optional } from '../_internal/config.js';
 import { ValueError } from '../_internal/errors.js';
 import { checkBoolean, checkOneOf, checkOptionalSeed, checkPositiveInt, checkPositiveNumber, checkRate01 } from '../_internal/validate.js';
@@ -13,7 +14,7 @@ import { disposeRepeatedLayersWithModel } from '../_internal/models.js';
 import { layerNorm } from '../layers/LayerNorm.js';
 import { positionEmbedding } from './PositionEmbedding.js';
 import { tokenEmbedding } from '../layers/TokenEmbedding.js';
-import { transformerBlock, type TransformerActivation, type TransformerBlock } from './TransformerBlock.js';
+import { transformerBlock, transformerBlockWeightTerms, type TransformerActivation, type TransformerBlock } from './TransformerBlock.js';
 
 /**
  * Configuration of {@link buildTransformerLM}.
@@ -41,10 +42,15 @@ export interface TransformerLMConfig {
   activation?: TransformerActivation;
   /** Seed of all initializers and dropout; the same seed gives the same weights. Defaults to unseeded. */
   seed?: number;
+  /**
+   * Refuse (with a `ValueError`, before allocating) a config with more weights
+   * than this. Defaults to 2^29 (2 GiB of float32).
+   */
+  maxParameters?: number;
 }
 
 const FN = 'buildTransformerLM';
-const KEYS = ['vocabSize', 'contextLength', 'modelDim', 'numHeads', 'numLayers', 'mlpRatio', 'dropout', 'tieEmbeddings', 'activation', 'seed'] as const;
+const KEYS = ['vocabSize', 'contextLength', 'modelDim', 'numHeads', 'numLayers', 'mlpRatio', 'dropout', 'tieEmbeddings', 'activation', 'seed', 'maxParameters'] as const;
 
 /**
  * Layer names of the models {@link buildTransformerLM} builds; `generate`
@@ -103,9 +109,26 @@ export function buildTransformerLM(config: TransformerLMConfig): tfl.LayersModel
   const tieEmbeddings = checkBoolean(FN, 'tieEmbeddings', config.tieEmbeddings ?? true);
   const activation = checkOneOf(FN, 'activation', config.activation ?? 'gelu', ['gelu', 'geluTanh', 'relu', 'swish'] as const);
   const seed = checkOptionalSeed(FN, 'seed', config.seed);
+  const maxParameters = checkMaxParameters(FN, config.maxParameters);
   if (modelDim % numHeads !== 0) {
     throw new ValueError(`${FN}: \`modelDim\` must be divisible by \`numHeads\`: received modelDim ${modelDim} and numHeads ${numHeads}.`);
   }
+  checkLayerCount(FN, 'numLayers', numLayers);
+  checkWeightBudget(
+    FN,
+    [
+      { fields: ['vocabSize', 'modelDim'], shape: [vocabSize, modelDim] },
+      { fields: ['contextLength', 'modelDim'], shape: [contextLength, modelDim] },
+      ...transformerBlockWeightTerms(
+        { width: modelDim, numHeads, keyDim: modelDim / numHeads, mlpRatio, useBias: true },
+        { width: ['modelDim', 'numLayers'], attention: ['modelDim', 'numLayers'], mlp: ['mlpRatio', 'modelDim', 'numLayers'] },
+        numLayers,
+      ),
+      { fields: ['modelDim'], shape: [2 * modelDim] },
+      ...(tieEmbeddings ? [] : denseTerms(['vocabSize', 'modelDim'], modelDim, vocabSize)),
+    ],
+    maxParameters,
+  );
   // Embeddings, dropout and head take seeds 0-3; each block i takes seed i of
   // three streams (kernels, dropout, residual projections), for any depth.
   const layerSeed = layerSeeds(seed);

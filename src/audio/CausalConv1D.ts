@@ -8,6 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ValueError } from '../_internal/errors.js';
 import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
 import { checkBoolean, checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
+import { checkWeightBudget, type WeightTerm } from '../_internal/budget.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 import { causalConv1dForward } from './_causalConv.js';
 
@@ -76,6 +77,7 @@ export class CausalConv1D extends tfl.layers.Layer {
     const seed = checkOptionalSeed(FN, 'seed', own.seed);
     const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', own.kernelInitializer, 'glorotUniform', seed);
     const biasInitializer = resolveInitializer(FN, 'biasInitializer', own.biasInitializer, 'zeros');
+    checkWeightBudget(FN, causalConvTerms(kernelSize, 1, filters, useBias));
     super(base);
     this.filters = filters;
     this.kernelSize = kernelSize;
@@ -92,6 +94,7 @@ export class CausalConv1D extends tfl.layers.Layer {
     if (s.length !== 3 || ci == null) {
       throw new ValueError(`${FN} '${this.name}': invalid input shape: expected [B, T, C] with a known C, received ${formatShape(s)}.`);
     }
+    checkWeightBudget(`${FN} '${this.name}'`, causalConvTerms(this.kernelSize, ci, this.filters, this.useBias));
     this.kernel = this.addWeight('kernel', [this.kernelSize, ci, this.filters], 'float32', this.kernelInitializer.make(0));
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], 'float32', this.biasInitializer.make(1));
     this.built = true;
@@ -143,4 +146,10 @@ export class CausalConv1D extends tfl.layers.Layer {
 // @__NO_SIDE_EFFECTS__
 export function causalConv1d(args: CausalConv1DArgs): CausalConv1D {
   return new CausalConv1D(args);
+}
+
+/** The kernel `[K, Ci, F]` and bias `[F]`, for the size budget. */
+function causalConvTerms(kernelSize: number, inputs: number, filters: number, useBias: boolean): WeightTerm[] {
+  const fields = ['kernelSize', 'filters', 'input channels'];
+  return useBias ? [{ fields, shape: [kernelSize, inputs, filters] }, { fields, shape: [filters] }] : [{ fields, shape: [kernelSize, inputs, filters] }];
 }

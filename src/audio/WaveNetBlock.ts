@@ -8,6 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ValueError } from '../_internal/errors.js';
 import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec } from '../_internal/initializers.js';
 import { checkBoolean, checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
+import { checkWeightBudget, type WeightTerm } from '../_internal/budget.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 import { waveNetBlockOp, type WaveNetBlockWeights } from './_waveNetBlockOp.js';
 
@@ -89,6 +90,7 @@ export class WaveNetBlock extends tfl.layers.Layer {
     const seed = checkOptionalSeed(FN, 'seed', own.seed);
     const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', own.kernelInitializer, 'glorotUniform', seed);
     const recompute = checkBoolean(FN, 'recompute', own.recompute ?? false);
+    checkWeightBudget(FN, waveNetBlockWeightTerms({ residualChannels: 1, skipChannels, kernelSize, conditioningDim }, BLOCK_FIELDS));
     super(base);
     this.skipChannels = skipChannels;
     this.kernelSize = kernelSize;
@@ -113,6 +115,7 @@ export class WaveNetBlock extends tfl.layers.Layer {
           : `${FN} '${this.name}': built with conditioningDim ${this.conditioningDim}, so it takes [x, conditioning]; the conditioning input is missing.`,
       );
     }
+    checkWeightBudget(`${FN} '${this.name}'`, waveNetBlockWeightTerms({ residualChannels: r, skipChannels: this.skipChannels, kernelSize: this.kernelSize, conditioningDim: this.conditioningDim }, BLOCK_FIELDS));
     const zeros = tfl.initializers.zeros();
     const add = (name: string, shape: number[], init: Initializer) => this.addWeight(name, shape, 'float32', init);
     this.vars = {
@@ -195,4 +198,29 @@ export class WaveNetBlock extends tfl.layers.Layer {
 // @__NO_SIDE_EFFECTS__
 export function waveNetBlock(args: WaveNetBlockArgs): WaveNetBlock {
   return new WaveNetBlock(args);
+}
+
+const BLOCK_FIELDS = { residual: ['kernelSize', 'input channels R'], skip: ['skipChannels', 'input channels R'], conditioning: ['conditioningDim', 'input channels R'] };
+
+/**
+ * The weights one {@link WaveNetBlock} creates, `repeat` times, for the size
+ * budget: dilated kernel `[K, R, 2R]` and bias, conditioning kernel `[G, 2R]`,
+ * residual `[R, R]` and bias, skip `[R, S]` and bias.
+ * @hidden
+ */
+export function waveNetBlockWeightTerms(
+  g: { residualChannels: number; skipChannels: number; kernelSize: number; conditioningDim: number | null },
+  fields: { residual: readonly string[]; skip: readonly string[]; conditioning: readonly string[] },
+  repeat = 1,
+): WeightTerm[] {
+  const r = g.residualChannels;
+  const terms: WeightTerm[] = [
+    { fields: fields.residual, shape: [g.kernelSize, r, 2 * r], repeat },
+    { fields: fields.residual, shape: [r, r], repeat },
+    { fields: fields.residual, shape: [3 * r], repeat }, // dilated bias 2R, residual bias R
+    { fields: fields.skip, shape: [r, g.skipChannels], repeat },
+    { fields: fields.skip, shape: [g.skipChannels], repeat },
+  ];
+  if (g.conditioningDim !== null) terms.push({ fields: fields.conditioning, shape: [g.conditioningDim, 2 * r], repeat });
+  return terms;
 }

@@ -7,7 +7,8 @@ import { optional } from '../_internal/config.js';
 import { ValueError } from '../_internal/errors.js';
 import { layerSeeds } from '../_internal/initializers.js';
 import { tokenEmbedding } from '../layers/TokenEmbedding.js';
-import { waveNetBlock } from './WaveNetBlock.js';
+import { checkLayerCount, checkTensorSize, checkWeightBudget, denseTerms } from '../_internal/budget.js';
+import { waveNetBlock, waveNetBlockWeightTerms } from './WaveNetBlock.js';
 import { resolveWaveNetConfig } from './_waveNetConfig.js';
 
 /**
@@ -58,6 +59,11 @@ export interface WaveNetConfig {
    * 4 × 4,096 samples: 3.1 GB without, 2.5 GB with, on wasm). Defaults to `false`.
    */
   recompute?: boolean;
+  /**
+   * Refuse (with a `ValueError`, before allocating) a config with more weights
+   * than this. Defaults to 2^29 (2 GiB of float32).
+   */
+  maxParameters?: number;
 }
 
 const FN = 'buildWaveNet';
@@ -91,8 +97,7 @@ export const WAVENET_LAYER_NAMES = {
  * @category Audio
  */
 export function receptiveField(config: WaveNetConfig = {}): number {
-  const resolved = resolveWaveNetConfig('receptiveField', config);
-  return (resolved.kernelSize - 1) * resolved.dilations.reduce((a, b) => a + b, 0) + 1;
+  return resolveWaveNetConfig('receptiveField', config).receptiveField;
 }
 
 /**
@@ -124,6 +129,24 @@ export function receptiveField(config: WaveNetConfig = {}): number {
  */
 export function buildWaveNet(config: WaveNetConfig = {}): tfl.LayersModel {
   const c = resolveWaveNetConfig(FN, config);
+  checkLayerCount(FN, c.blocksField, c.blocks);
+  checkTensorSize(FN, ['dilations', 'kernelSize'], [c.receptiveField], 'a window of one receptive field');
+  const r = c.residualChannels;
+  const s = c.skipChannels;
+  checkWeightBudget(
+    FN,
+    [
+      { fields: ['quantizationLevels', 'residualChannels'], shape: [c.quantizationLevels, r] },
+      ...waveNetBlockWeightTerms(
+        { residualChannels: r, skipChannels: s, kernelSize: c.kernelSize, conditioningDim: c.conditioningDim },
+        { residual: ['residualChannels', 'kernelSize', c.blocksField], skip: ['residualChannels', 'skipChannels', c.blocksField], conditioning: ['conditioningDim', 'residualChannels', c.blocksField] },
+        c.blocks,
+      ),
+      ...denseTerms(['skipChannels'], s, s),
+      ...denseTerms(['skipChannels', 'quantizationLevels'], s, c.quantizationLevels),
+    ],
+    c.maxParameters,
+  );
   // The embedding and the two head layers take seeds 0-2; block i takes seed i of its own stream.
   const layerSeed = layerSeeds(c.seed);
   const blockSeed = layerSeeds(c.seed, 'block');
@@ -137,7 +160,7 @@ export function buildWaveNet(config: WaveNetConfig = {}): tfl.LayersModel {
     ...optional('seed', layerSeed(0)),
   }).apply(classes) as tfl.SymbolicTensor; // [B, T, R]
   const skips: tfl.SymbolicTensor[] = [];
-  c.dilations.forEach((dilationRate, i) => {
+  c.dilations().forEach((dilationRate, i) => {
     const block = waveNetBlock({
       skipChannels: c.skipChannels,
       kernelSize: c.kernelSize,

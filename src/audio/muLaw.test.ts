@@ -42,8 +42,24 @@ describe('μ-law', () => {
     expect(Array.from(quantize(tf.tensor1d([-1, -0.5, 0, 0.5, 1]), { levels: 5 }).dataSync())).toEqual([0, 1, 2, 3, 4]);
     expect(Array.from(dequantize(tf.tensor1d([0, 1, 2, 3, 4], 'int32'), { levels: 5 }).dataSync())).toEqual([-1, -0.5, 0, 0.5, 1]);
     expect(Array.from(quantize(tf.tensor1d([-1, 1])).dataSync())).toEqual([0, 255]);
-    expect(() => quantize(tf.zeros([2]), { levels: 1 })).toThrow(/quantize: invalid `levels`: expected an integer >= 2, received 1/);
-    expect(() => muLawEncode(tf.zeros([2]), { mu: 0 })).toThrow(/muLawEncode: invalid `mu`: expected a positive integer, received 0/);
+    expect(() => quantize(tf.zeros([2]), { levels: 1 })).toThrow(/quantize: invalid `levels`: expected an integer in \[2, 2\^31 − 1\], received 1/);
+    expect(() => quantize(tf.zeros([2]), { levels: 2 ** 31 })).toThrow(/quantize: invalid `levels`: expected an integer in \[2, 2\^31 − 1\], received 2147483648/);
+    expect(() => muLawEncode(tf.zeros([2]), { mu: 0 })).toThrow(/muLawEncode: invalid `mu`: expected an integer in \[1, 2\^31 − 2\], received 0/);
+    expect(() => muLawDecode(tf.zeros([2]), { mu: 2 ** 31 })).toThrow(/muLawDecode: invalid `mu`/);
+  });
+
+  it('NaN has no class: μ-law and quantize refuse it (issue 19), ±∞ clip to the end classes, nothing leaks', () => {
+    const x = tf.tensor2d([[0.5, -Infinity], [Infinity, Number.NaN]]);
+    const before = tf.memory().numTensors;
+    expect(() => muLawEncode(x)).toThrow(/^muLawEncode: invalid `x`: expected no NaN, received NaN at flat index 3 \(shape \[2, 2\]\)\.$/);
+    expect(() => quantize(x, { levels: 4 })).toThrow(/^quantize: invalid `x`: expected no NaN, received NaN at flat index 3/);
+    expect(tf.memory().numTensors).toBe(before);
+    const finite = tf.tensor1d([-Infinity, Infinity]);
+    expect(Array.from(muLawEncode(finite).dataSync())).toEqual([0, 255]);
+    expect(Array.from(quantize(finite, { levels: 4 }).dataSync())).toEqual([0, 3]);
+    // Integer tensors hold no NaN and are encoded as before.
+    expect(Array.from(quantize(tf.tensor1d([-1, 1], 'int32'), { levels: 3 }).dataSync())).toEqual([0, 2]);
+    tf.dispose([x, finite]);
   });
 
   it('audioWindows cuts overlapping windows', () => {

@@ -1,7 +1,15 @@
 // μ-law companding (ITU-T G.711; used by WaveNet, van den Oord et al. 2016, §2.2), quantized as
 // torchaudio's mu_law_encoding does.
 import * as tf from '@tensorflow/tfjs-core';
-import { checkPositiveInt, checkTensor } from '../_internal/validate.js';
+import { invalidField } from '../_internal/errors.js';
+import { checkNoNaN, checkTensor } from '../_internal/validate.js';
+
+/** μ: an integer in [1, 2^31 − 2], so that the classes `0 … μ` fit int32. */
+function checkMu(fn: string, value: unknown): number {
+  const mu = value ?? 255;
+  if (typeof mu !== 'number' || !Number.isInteger(mu) || mu < 1 || mu > 2 ** 31 - 2) throw invalidField(fn, 'mu', 'an integer in [1, 2^31 − 2]', mu);
+  return mu;
+}
 
 /**
  * Options of {@link muLawEncode} and {@link muLawDecode}.
@@ -16,12 +24,14 @@ export interface MuLawOptions {
 /**
  * Compands a waveform and quantizes it to `μ + 1` classes:
  * `F(x) = sign(x) ln(1 + μ|x|) / ln(1 + μ)`, class `⌊(F(x) + 1)/2 · μ + ½⌋`,
- * for `x` clipped to [-1, 1]. So -1 → 0, 0 → ⌊μ/2 + ½⌋ (128 for μ = 255), 1 → μ.
+ * for `x` clipped to [-1, 1]. So -1 → 0, 0 → ⌊μ/2 + ½⌋ (128 for μ = 255), 1 → μ;
+ * ±∞ clip to the end classes. NaN has no class: it is an error (checking reads
+ * one boolean back from the backend).
  *
  * @param x - Waveform values in [-1, 1], any shape.
  * @param options - μ; see {@link MuLawOptions}.
  * @returns Classes, int32, same shape.
- * @throws {@link ValueError} when `x` is not a tensor or μ is not a positive integer.
+ * @throws {@link ValueError} when `x` is not a tensor or holds NaN, or μ is not an integer in [1, 2^31 − 2].
  *
  * @example
  * ```ts
@@ -34,7 +44,8 @@ export interface MuLawOptions {
  */
 export function muLawEncode(x: tf.Tensor, options: MuLawOptions = {}): tf.Tensor {
   checkTensor('muLawEncode', 'x', x);
-  const mu = checkPositiveInt('muLawEncode', 'mu', options.mu ?? 255);
+  const mu = checkMu('muLawEncode', options.mu);
+  checkNoNaN('muLawEncode', 'x', x);
   return tf.tidy(() => {
     const v = tf.clipByValue(tf.cast(x, 'float32'), -1, 1);
     const f = tf.div(tf.mul(tf.sign(v), tf.log1p(tf.mul(tf.abs(v), mu))), Math.log1p(mu));
@@ -49,7 +60,7 @@ export function muLawEncode(x: tf.Tensor, options: MuLawOptions = {}): tf.Tensor
  * @param q - Classes in `0 … μ`, any shape.
  * @param options - μ; see {@link MuLawOptions}.
  * @returns Waveform values in [-1, 1], float32, same shape.
- * @throws {@link ValueError} when `q` is not a tensor or μ is not a positive integer.
+ * @throws {@link ValueError} when `q` is not a tensor or μ is not an integer in [1, 2^31 − 2].
  *
  * @example
  * ```ts
@@ -62,7 +73,7 @@ export function muLawEncode(x: tf.Tensor, options: MuLawOptions = {}): tf.Tensor
  */
 export function muLawDecode(q: tf.Tensor, options: MuLawOptions = {}): tf.Tensor {
   checkTensor('muLawDecode', 'q', q);
-  const mu = checkPositiveInt('muLawDecode', 'mu', options.mu ?? 255);
+  const mu = checkMu('muLawDecode', options.mu);
   return tf.tidy(() => {
     const y = tf.sub(tf.div(tf.mul(tf.cast(q, 'float32'), 2), mu), 1);
     return tf.div(tf.mul(tf.sign(y), tf.sub(tf.pow(1 + mu, tf.abs(y)), 1)), mu);

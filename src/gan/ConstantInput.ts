@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { optional } from '../_internal/config.js';
 import { checkOptionalSeed, checkPositiveInt } from '../_internal/validate.js';
+import { checkWeightBudget } from '../_internal/budget.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
@@ -48,6 +49,7 @@ export class ConstantInput extends tfl.layers.Layer {
     const size = checkPositiveInt(FN, 'size', own.size);
     const channels = checkPositiveInt(FN, 'channels', own.channels);
     const seed = checkOptionalSeed(FN, 'seed', own.seed);
+    checkWeightBudget(FN, [{ fields: ['size', 'channels'], shape: [1, size, size, channels] }]);
     super(base);
     this.size = size;
     this.channels = channels;

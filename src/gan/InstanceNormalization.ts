@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ValueError } from '../_internal/errors.js';
 import { checkBoolean, checkPositiveNumber, formatShape } from '../_internal/validate.js';
+import { checkWeightBudget } from '../_internal/budget.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
@@ -73,6 +74,7 @@ export class InstanceNormalization extends tfl.layers.Layer {
       );
     }
     if (this.affine) {
+      checkWeightBudget(`${FN} '${this.name}'`, [{ fields: ['input channels C'], shape: [c] }, { fields: ['input channels C'], shape: [c] }]);
       this.gamma = this.addWeight('gamma', [c], 'float32', tfl.initializers.ones());
       this.beta = this.addWeight('beta', [c], 'float32', tfl.initializers.zeros());
     }

@@ -9,6 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ValueError } from '../_internal/errors.js';
 import { resolveInitializer, type Initializer, type InitializerName, type InitializerSpec, streamSeed } from '../_internal/initializers.js';
 import { checkBoolean, checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
+import { checkWeightBudget, type WeightTerm } from '../_internal/budget.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 import { modulatedConv2dForward } from './_modulatedConv2dForward.js';
 
@@ -88,6 +89,7 @@ export class ModulatedConv2D extends tfl.layers.Layer {
     const seed = checkOptionalSeed(FN, 'seed', own.seed);
     const kernelInitializer = resolveInitializer(FN, 'kernelInitializer', own.kernelInitializer, 'leCunNormal', seed);
     const styleInitializer = resolveInitializer(FN, 'styleInitializer', own.styleInitializer, 'leCunNormal', streamSeed(seed, 'style'));
+    checkWeightBudget(FN, modulatedConvWeightTerms({ kernelSize, inputChannels: 1, filters, styleDim: 1, useBias }));
     super(base);
     this.filters = filters;
     this.kernelSize = kernelSize;
@@ -102,6 +104,7 @@ export class ModulatedConv2D extends tfl.layers.Layer {
     const [xShape, wShape] = this.checkShapes(inputShape);
     const ci = xShape[3]!;
     const styleDim = wShape[1]!;
+    checkWeightBudget(`${FN} '${this.name}'`, modulatedConvWeightTerms({ kernelSize: this.kernelSize, inputChannels: ci, filters: this.filters, styleDim, useBias: this.useBias }));
     this.kernel = this.addWeight('kernel', [this.kernelSize, this.kernelSize, ci, this.filters], 'float32', this.kernelInitializer.make(0));
     this.styleKernel = this.addWeight('style_kernel', [styleDim, ci], 'float32', this.styleInitializer.make(0));
     this.styleBias = this.addWeight('style_bias', [ci], 'float32', tfl.initializers.ones());
@@ -193,4 +196,23 @@ export class ModulatedConv2D extends tfl.layers.Layer {
 // @__NO_SIDE_EFFECTS__
 export function modulatedConv2d(args: ModulatedConv2DArgs): ModulatedConv2D {
   return new ModulatedConv2D(args);
+}
+
+/**
+ * The weights one {@link ModulatedConv2D} creates, for the size budget:
+ * kernel `[k, k, Ci, F]`, style affine `[W, Ci]` and `[Ci]`, bias `[F]`.
+ * @hidden
+ */
+export function modulatedConvWeightTerms(
+  g: { kernelSize: number; inputChannels: number; filters: number; styleDim: number; useBias: boolean },
+  fields: { kernel: readonly string[]; style: readonly string[] } = { kernel: ['kernelSize', 'filters', 'input channels'], style: ['style width', 'input channels'] },
+  repeat = 1,
+): WeightTerm[] {
+  const ci = g.inputChannels;
+  return [
+    { fields: fields.kernel, shape: [g.kernelSize, g.kernelSize, ci, g.filters], repeat },
+    { fields: fields.style, shape: [g.styleDim, ci], repeat },
+    { fields: fields.style, shape: [ci], repeat },
+    ...(g.useBias ? [{ fields: fields.kernel, shape: [g.filters], repeat }] : []),
+  ];
 }

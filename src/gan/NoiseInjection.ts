@@ -9,6 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ValueError } from '../_internal/errors.js';
 import { weightSeed } from '../_internal/initializers.js';
 import { checkNonNegativeInt, formatShape } from '../_internal/validate.js';
+import { checkWeightBudget } from '../_internal/budget.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
@@ -68,6 +69,7 @@ export class NoiseInjection extends tfl.layers.Layer {
     if (!Array.isArray(s) || s.length !== 4 || s[3] == null) {
       throw new ValueError(`${FN} '${this.name}': invalid input shape: expected [B, H, W, C] with a known C, received ${formatShape(s)}.`);
     }
+    checkWeightBudget(`${FN} '${this.name}'`, [{ fields: ['input channels C'], shape: [s[3]] }]);
     this.strength = this.addWeight('strength', [s[3]], 'float32', tfl.initializers.zeros());
     this.built = true;
   }

@@ -9,6 +9,7 @@
 //
 // Legend: B batch, S image size, C channels, k base filters, P patch-map size.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { checkLayerCount, checkMaxParameters, checkTensorSize, checkWeightBudget, convTerms, type WeightTerm } from '../_internal/budget.js';
 import { checkConfigObject, checkKnownKeys, optional } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
 import { layerSeedCounter, type Initializer } from '../_internal/initializers.js';
@@ -42,6 +43,11 @@ export interface CycleGANConfig {
   discriminatorLayers?: number;
   /** Seed of the weight initializers; the same seed gives the same weights. Defaults to unseeded. */
   seed?: number;
+  /**
+   * Refuse (with a `ValueError`, before allocating) a config with more weights
+   * than this. Defaults to 2^29 (2 GiB of float32).
+   */
+  maxParameters?: number;
 }
 
 /**
@@ -76,6 +82,7 @@ const KEYS = [
   'discriminatorFilters',
   'discriminatorLayers',
   'seed',
+  'maxParameters',
 ] as const;
 
 // The authors' code: weights from N(0, 0.02) (init_type 'normal', init_gain 0.02), LeakyReLU 0.2.
@@ -129,6 +136,7 @@ const LEAKY_SLOPE = 0.2;
  */
 export function buildCycleGAN(config: CycleGANConfig = {}): CycleGAN {
   const resolved = resolveCycleGANConfig(config);
+  checkCycleGANBudget(resolved);
   const generatorAB = buildGenerator('cyclegan_generator_ab', resolved, kernelInit(resolved.seed, 'generatorAB'));
   const generatorBA = buildGenerator('cyclegan_generator_ba', resolved, kernelInit(resolved.seed, 'generatorBA'));
   const discriminatorA = buildDiscriminator('cyclegan_discriminator_a', resolved, kernelInit(resolved.seed, 'discriminatorA'));
@@ -147,6 +155,7 @@ interface ResolvedCycleGANConfig {
   discriminatorFilters: number;
   discriminatorLayers: number;
   seed: number | undefined;
+  maxParameters: number | undefined;
 }
 
 function resolveCycleGANConfig(config: CycleGANConfig): ResolvedCycleGANConfig {
@@ -165,7 +174,47 @@ function resolveCycleGANConfig(config: CycleGANConfig): ResolvedCycleGANConfig {
     throw invalidField(FN, 'discriminatorLayers', `a count n with 2^n dividing imageSize ${imageSize}`, discriminatorLayers);
   }
   const seed = checkOptionalSeed(FN, 'seed', config.seed);
-  return { imageSize, channels, residualBlocks, generatorFilters, discriminatorFilters, discriminatorLayers, seed };
+  const maxParameters = checkMaxParameters(FN, config.maxParameters);
+  return { imageSize, channels, residualBlocks, generatorFilters, discriminatorFilters, discriminatorLayers, seed, maxParameters };
+}
+
+/**
+ * One example's largest activations and the weights of the four networks, in
+ * closed form, against the budget; see `_internal/budget.ts`.
+ */
+function checkCycleGANBudget(c: ResolvedCycleGANConfig): void {
+  const { imageSize: s, channels, generatorFilters: k, discriminatorFilters: ndf, discriminatorLayers: layers, residualBlocks } = c;
+  checkTensorSize(FN, ['imageSize', 'channels'], [s, s, channels], "one example's image");
+  checkTensorSize(FN, ['imageSize', 'generatorFilters'], [s, s, k], "one example's activation");
+  checkTensorSize(FN, ['imageSize', 'discriminatorFilters'], [s / 2, s / 2, ndf], "one example's activation");
+  checkLayerCount(FN, 'residualBlocks', residualBlocks);
+  const g = ['generatorFilters'];
+  const d = ['discriminatorFilters', 'discriminatorLayers'];
+  // Each term twice: two generators, two discriminators. Instance norms have 2 weights per channel.
+  const terms: WeightTerm[] = [
+    { fields: ['channels', ...g], shape: [7, 7, channels, k] },
+    { fields: g, shape: [2 * k] },
+    { fields: g, shape: [3, 3, k, 2 * k] },
+    { fields: g, shape: [4 * k] },
+    { fields: g, shape: [3, 3, 2 * k, 4 * k] },
+    { fields: g, shape: [8 * k] },
+    { fields: ['residualBlocks', ...g], shape: [3, 3, 4 * k, 4 * k], repeat: 2 * residualBlocks },
+    { fields: ['residualBlocks', ...g], shape: [8 * k], repeat: 2 * residualBlocks },
+    { fields: g, shape: [3, 3, 2 * k, 4 * k] },
+    { fields: g, shape: [4 * k] },
+    { fields: g, shape: [3, 3, k, 2 * k] },
+    { fields: g, shape: [2 * k] },
+    ...convTerms(['channels', ...g], 7, k, channels, true),
+    ...convTerms(['channels', ...d], 4, channels, ndf, true),
+  ];
+  let previous = ndf;
+  for (let i = 1; i <= layers; i++) {
+    const filters = ndf * Math.min(2 ** i, 8);
+    terms.push({ fields: d, shape: [4, 4, previous, filters] }, { fields: d, shape: [2 * filters] });
+    previous = filters;
+  }
+  terms.push(...convTerms(d, 4, previous, 1, true));
+  checkWeightBudget(FN, terms.map((t) => ({ ...t, repeat: 2 * (t.repeat ?? 1) })), c.maxParameters);
 }
 
 /** Kernel initializers of one model: each layer gets its own seed (`layerSeeds` of the model's stream). */

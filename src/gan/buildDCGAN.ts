@@ -5,6 +5,7 @@
 //
 // Legend: B batch, Z latent size, S image size, C channels.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { checkMaxParameters, checkTensorSize, checkWeightBudget, denseTerms, type WeightTerm } from '../_internal/budget.js';
 import { checkKnownKeys, checkConfigObject, optional } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
 import { layerSeedCounter, streamSeed, type Initializer } from '../_internal/initializers.js';
@@ -55,6 +56,11 @@ export interface DCGANConfig {
   discriminatorNormalization?: 'batch' | 'layer' | 'none';
   /** Seed of the weight initializers; the same seed gives the same weights. Defaults to unseeded. */
   seed?: number;
+  /**
+   * Refuse (with a `ValueError`, before allocating) a config with more weights
+   * than this. Defaults to 2^29 (2 GiB of float32).
+   */
+  maxParameters?: number;
 }
 
 /**
@@ -85,6 +91,7 @@ const KEYS = [
   'auxiliaryClassifier',
   'discriminatorNormalization',
   'seed',
+  'maxParameters',
 ] as const;
 
 // DCGAN's guidelines (Radford et al. §3) with PyTorch's batch-norm constants, so that
@@ -131,6 +138,7 @@ const LEAKY_SLOPE = 0.2;
  */
 export function buildDCGAN(config: DCGANConfig = {}): DCGAN {
   const resolved = resolveDCGANConfig(config);
+  checkDCGANBudget(resolved);
   const generator = buildGenerator(resolved, seededInitializers(resolved.seed, 'generator'));
   const discriminator = buildDiscriminator(resolved, seededInitializers(resolved.seed, 'discriminator'));
   return withDispose({ generator, discriminator }, generator, discriminator);
@@ -149,6 +157,7 @@ interface ResolvedDCGANConfig {
   auxiliaryClassifier: boolean;
   discriminatorNormalization: 'batch' | 'layer' | 'none';
   seed: number | undefined;
+  maxParameters: number | undefined;
   /** Side of the first map: 4, or 7 for 28. */
   startSize: number;
   /** Stride-2 layers between `startSize` and `imageSize` (≥ 1). */
@@ -185,13 +194,55 @@ function resolveDCGANConfig(config: DCGANConfig): ResolvedDCGANConfig {
     auxiliaryClassifier,
     discriminatorNormalization,
     seed,
+    maxParameters: checkMaxParameters(FN, config.maxParameters),
     startSize,
     upsamplings: Math.log2(imageSize / startSize),
   };
 }
 
 function isPowerOfTwo(n: number): boolean {
-  return (n & (n - 1)) === 0;
+  // Not `n & (n - 1)`: bitwise operators truncate to 32 bits, so 3 · 2^40 would pass.
+  return Number.isInteger(Math.log2(n));
+}
+
+/**
+ * One example's largest activations and every weight of both networks, in
+ * closed form, against the budget; see `_internal/budget.ts`.
+ */
+function checkDCGANBudget(c: ResolvedDCGANConfig): void {
+  const { imageSize: s, channels, latentDim: z, generatorFilters: ngf, discriminatorFilters: ndf, startSize, upsamplings: n, numClasses } = c;
+  // Activations of one example: the image, and the widest hidden maps of each network ([S/2, S/2, ngf or ndf] are the largest).
+  checkTensorSize(FN, ['imageSize', 'channels'], [s, s, channels], "one example's image");
+  checkTensorSize(FN, ['imageSize', 'generatorFilters'], [s / 2, s / 2, ngf], "one example's activation");
+  checkTensorSize(FN, ['imageSize', 'discriminatorFilters'], [s / 2, s / 2, ndf], "one example's activation");
+  const terms: WeightTerm[] = [];
+  const g = ['generatorFilters', 'imageSize'];
+  const d = ['discriminatorFilters', 'imageSize'];
+  // Generator: (label embedding), project, n − 1 upsampling convolutions, output; batch norm has 4 weights per channel.
+  if (numClasses !== null) terms.push({ fields: ['numClasses', 'latentDim'], shape: [numClasses, z] });
+  let filters = ngf * 2 ** (n - 1);
+  terms.push({ fields: ['latentDim', ...g], shape: [startSize, startSize, filters, numClasses === null ? z : 2 * z] }, { fields: g, shape: [4 * filters] });
+  for (let i = 1; i < n; i++) {
+    terms.push({ fields: g, shape: [4, 4, filters / 2, filters] }, { fields: g, shape: [4 * (filters / 2)] });
+    filters /= 2;
+  }
+  terms.push({ fields: ['channels', ...g], shape: [4, 4, channels, filters] });
+  // Discriminator: n strided convolutions (bias only without a norm), output convolution, then the class parts.
+  const normWeights = { batch: 4, layer: 2, none: 1 }[c.discriminatorNormalization];
+  let inputs = channels;
+  filters = ndf;
+  for (let i = 0; i < n; i++) {
+    terms.push({ fields: i === 0 ? ['channels', ...d] : d, shape: [4, 4, inputs, filters] });
+    if (i > 0) terms.push({ fields: d, shape: [normWeights * filters] });
+    inputs = filters;
+    filters *= 2;
+  }
+  terms.push({ fields: d, shape: [startSize, startSize, inputs, 1] });
+  const features = startSize * startSize * inputs;
+  if (numClasses !== null) {
+    terms.push(...(c.auxiliaryClassifier ? denseTerms(['numClasses', ...d], features, numClasses) : [{ fields: ['numClasses', ...d], shape: [numClasses, features] }]));
+  }
+  checkWeightBudget(FN, terms, c.maxParameters);
 }
 
 interface Initializers {

@@ -8,13 +8,14 @@
 //
 // Legend: B batch, Z latent size, W style size, N number of styles, S image size, C channels.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { checkLayerCount, checkMaxParameters, checkTensorSize, checkWeightBudget, denseTerms, type WeightTerm } from '../_internal/budget.js';
 import { checkConfigObject, checkKnownKeys, optional } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
 import { layerSeedCounter } from '../_internal/initializers.js';
 import { disposerOf } from '../_internal/models.js';
 import { checkBoolean, checkOptionalSeed, checkPositiveInt } from '../_internal/validate.js';
 import { ConstantInput } from './ConstantInput.js';
-import { ModulatedConv2D } from './ModulatedConv2D.js';
+import { ModulatedConv2D, modulatedConvWeightTerms } from './ModulatedConv2D.js';
 import { NoiseInjection } from './NoiseInjection.js';
 import { PixelNormalization } from './PixelNormalization.js';
 
@@ -48,6 +49,11 @@ export interface StyleGeneratorConfig {
   noise?: boolean;
   /** Seed of the weights and of the noise; the same seed gives the same generator. Defaults to unseeded. */
   seed?: number;
+  /**
+   * Refuse (with a `ValueError`, before allocating) a config with more weights
+   * than this. Defaults to 2^29 (2 GiB of float32).
+   */
+  maxParameters?: number;
 }
 
 /**
@@ -72,7 +78,7 @@ export interface StyleGenerator {
 }
 
 const FN = 'buildStyleGenerator';
-const KEYS = ['imageSize', 'channels', 'latentDim', 'styleDim', 'mappingLayers', 'filters', 'noise', 'seed'] as const;
+const KEYS = ['imageSize', 'channels', 'latentDim', 'styleDim', 'mappingLayers', 'filters', 'noise', 'seed', 'maxParameters'] as const;
 const LEAKY_SLOPE = 0.2;
 
 /** The constant's side for `imageSize`: halve while ≥ 8. */
@@ -156,6 +162,8 @@ export function buildStyleGenerator(config: StyleGeneratorConfig = {}): StyleGen
     throw invalidField(FN, 'filters', `a positive integer or ${levels} positive integers (one per resolution from ${startSize} to ${imageSize})`, filtersArg);
   }
   const numStyles = 2 * levels;
+  const maxParameters = checkMaxParameters(FN, config.maxParameters);
+  checkStyleGeneratorBudget({ imageSize, channels, latentDim, styleDim, mappingLayers, filters, startSize, noise }, maxParameters);
 
   // Seeds: one per layer (layerSeeds), so equal shapes get different weights.
   const layerSeed = layerSeedCounter(seed);
@@ -246,4 +254,34 @@ export function buildStyleGenerator(config: StyleGeneratorConfig = {}): StyleGen
     styleDim,
     dispose: disposerOf(generator, mapping, synthesis),
   };
+}
+
+/**
+ * One example's largest activations and every weight, in closed form, against
+ * the budget; see `_internal/budget.ts`.
+ */
+function checkStyleGeneratorBudget(
+  c: { imageSize: number; channels: number; latentDim: number; styleDim: number; mappingLayers: number; filters: readonly number[]; startSize: number; noise: boolean },
+  maxParameters: number | undefined,
+): void {
+  const { imageSize: s, channels, styleDim: w, filters } = c;
+  checkTensorSize(FN, ['imageSize', 'channels'], [s, s, channels], "one example's image");
+  checkTensorSize(FN, ['imageSize', 'filters'], [s, s, filters[filters.length - 1]!], "one example's activation");
+  checkLayerCount(FN, 'mappingLayers', c.mappingLayers);
+  const styleFields = { kernel: ['filters'], style: ['styleDim', 'filters'] };
+  const terms: WeightTerm[] = [
+    ...denseTerms(['latentDim', 'styleDim'], c.latentDim, w),
+    ...denseTerms(['styleDim', 'mappingLayers'], w, w).map((t) => ({ ...t, repeat: c.mappingLayers - 1 })),
+    { fields: ['filters'], shape: [1, c.startSize, c.startSize, filters[0]!] },
+  ];
+  let previous = filters[0]!;
+  filters.forEach((f, r) => {
+    for (let j = 0; j < (r === 0 ? 1 : 2); j++) {
+      terms.push(...modulatedConvWeightTerms({ kernelSize: 3, inputChannels: previous, filters: f, styleDim: w, useBias: true }, styleFields));
+      if (c.noise) terms.push({ fields: ['filters'], shape: [f] });
+      previous = f;
+    }
+    terms.push(...modulatedConvWeightTerms({ kernelSize: 1, inputChannels: f, filters: channels, styleDim: w, useBias: true }, { kernel: ['channels', 'filters'], style: ['styleDim', 'filters'] }));
+  });
+  checkWeightBudget(FN, terms, maxParameters);
 }

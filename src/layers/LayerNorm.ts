@@ -6,6 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ValueError } from '../_internal/errors.js';
 import { checkPositiveNumber, formatShape } from '../_internal/validate.js';
 import { layerNormalize } from './layerNormalize.js';
+import { checkWeightBudget } from '../_internal/budget.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
@@ -52,6 +53,7 @@ export class LayerNorm extends tfl.layers.Layer {
     const s = inputShape as Shape;
     const c = s[s.length - 1];
     if (c == null) throw new ValueError(`${FN} '${this.name}': the last dimension must be known, received shape ${formatShape(s)}.`);
+    checkWeightBudget(`${FN} '${this.name}'`, [{ fields: ['input width C'], shape: [c] }, { fields: ['input width C'], shape: [c] }]);
     this.gamma = this.addWeight('gamma', [c], 'float32', tfl.initializers.ones());
     this.beta = this.addWeight('beta', [c], 'float32', tfl.initializers.zeros());
     this.built = true;

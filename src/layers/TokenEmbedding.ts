@@ -9,6 +9,7 @@ import { resolveInitializer, type Initializer, type InitializerName, type Initia
 import { checkOptionalSeed, checkPositiveInt, formatShape } from '../_internal/validate.js';
 import { embeddingLookup } from './_embeddingLookup.js';
 import { gpt2NormalInitializer } from '../_internal/initializers.js';
+import { checkWeightBudget } from '../_internal/budget.js';
 import { splitLayerArgs, type Kwargs, type LayerArgs, type Shape } from '../_internal/layers.js';
 
 /**
@@ -62,6 +63,7 @@ export class TokenEmbedding extends tfl.layers.Layer {
     const outputDim = checkPositiveInt(FN, 'outputDim', own.outputDim);
     const seed = checkOptionalSeed(FN, 'seed', own.seed);
     const init = resolveInitializer(FN, 'embeddingsInitializer', own.embeddingsInitializer, gpt2NormalInitializer, seed);
+    checkWeightBudget(FN, [{ fields: ['vocabSize', 'outputDim'], shape: [vocabSize, outputDim] }]);
     super(base);
     this.vocabSize = vocabSize;
     this.outputDim = outputDim;

@@ -1,6 +1,7 @@
 // A byte-level tokenizer: the UTF-8 bytes of the text, 256 tokens (as ByT5, Xue et al. 2021,
 // https://arxiv.org/abs/2105.13626, without its special tokens).
 import { invalidField } from '../_internal/errors.js';
+import { checkTokenIds } from './_ids.js';
 import type { Tokenizer } from './types.js';
 
 /**
@@ -48,15 +49,7 @@ export interface ByteTokenizer extends Tokenizer {
 // @__NO_SIDE_EFFECTS__
 export function byteTokenizer(): ByteTokenizer {
   const encoder = new TextEncoder();
-  const toBytes = (ids: ArrayLike<number>, fn: string): Uint8Array => {
-    const bytes = new Uint8Array(ids.length);
-    for (let i = 0; i < ids.length; i++) {
-      const b = ids[i]!;
-      if (!Number.isInteger(b) || b < 0 || b > 255) throw invalidField(fn, 'ids', 'integers in [0, 256)', `${b} at index ${i}`);
-      bytes[i] = b;
-    }
-    return bytes;
-  };
+  const toBytes = (ids: ArrayLike<number>, fn: string): Uint8Array => Uint8Array.from(checkTokenIds(fn, ids, 256));
   return {
     vocabSize: 256,
     encode(text: string): number[] {

@@ -1,6 +1,7 @@
 // A character-level tokenizer (as char-rnn and nanoGPT's shakespeare_char use): one token per
 // Unicode code point of a fixed vocabulary.
 import { invalidField, ValueError } from '../_internal/errors.js';
+import { checkTokenIds } from './_ids.js';
 import type { Tokenizer } from './types.js';
 
 /**
@@ -47,7 +48,11 @@ export function charTokenizer(text: string): CharTokenizer {
   if (lone !== null) {
     throw invalidField(FN, 'text', 'well-formed UTF-16 (no lone surrogate)', `U+${lone[0].charCodeAt(0).toString(16).toUpperCase()} at index ${lone.index}`);
   }
-  const vocabulary = [...new Set(Array.from(text))].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
+  // Iterated, not `Array.from(text)`: one array entry per character would cost
+  // many times the text's size; the set holds at most 1,112,064 code points.
+  const characters = new Set<string>();
+  for (const ch of text) characters.add(ch);
+  const vocabulary = [...characters].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
   const index = new Map(vocabulary.map((c, i) => [c, i]));
   return {
     vocabSize: vocabulary.length,
@@ -69,15 +74,9 @@ export function charTokenizer(text: string): CharTokenizer {
       return ids;
     },
     decode(ids: ArrayLike<number>): string {
-      if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') throw invalidField('CharTokenizer.decode', 'ids', 'an array of token ids', ids);
-      let out = '';
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i];
-        const ch = typeof id === 'number' && Number.isInteger(id) ? vocabulary[id] : undefined;
-        if (ch === undefined) throw invalidField('CharTokenizer.decode', 'ids', `integers in [0, ${vocabulary.length})`, `${ids[i]} at index ${i}`);
-        out += ch;
-      }
-      return out;
+      return checkTokenIds('CharTokenizer.decode', ids, vocabulary.length)
+        .map((id) => vocabulary[id]!)
+        .join('');
     },
     toJSON: () => vocabulary.join(''),
   };

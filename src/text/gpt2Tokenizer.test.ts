@@ -39,4 +39,11 @@ describe('gpt2Tokenizer', () => {
     expect(() => tok.encode(5 as unknown as string)).toThrow(/GPT2Tokenizer.encode: invalid `text`: expected a string, received 5/);
     expect(() => tok.streamDecoder().decode([-1])).toThrow(/GPT2Tokenizer.streamDecoder: invalid `ids`/);
   });
+
+  it('streams a long list of ids in one call (no spread onto the call stack)', () => {
+    const ids = new Array<number>(300_000).fill(tok.encode(' a')[0]!);
+    const stream = tok.streamDecoder();
+    expect(stream.decode(ids)).toBe(' a'.repeat(300_000));
+    expect(stream.flush()).toBe('');
+  });
 });

@@ -4,6 +4,7 @@
 import { decode as r50kDecode, encode as r50kEncode, vocabularySize } from 'gpt-tokenizer/encoding/r50k_base';
 import { invalidField } from '../_internal/errors.js';
 import type { ByteStreamDecoder } from './byteTokenizer.js';
+import { checkTokenIds } from './_ids.js';
 import type { Tokenizer } from './types.js';
 
 /**
@@ -25,12 +26,7 @@ export interface GPT2Tokenizer extends Tokenizer {
 const NO_SPECIAL = { disallowedSpecial: new Set<string>() };
 
 function checkIds(fn: string, ids: ArrayLike<number>): number[] {
-  if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') throw invalidField(fn, 'ids', 'an array of token ids', ids);
-  const out = Array.from(ids);
-  out.forEach((id, i) => {
-    if (!Number.isInteger(id) || id < 0 || id >= vocabularySize) throw invalidField(fn, 'ids', `integers in [0, ${vocabularySize})`, `${id} at index ${i}`);
-  });
-  return out;
+  return checkTokenIds(fn, ids, vocabularySize);
 }
 
 /**
@@ -68,7 +64,8 @@ export function gpt2Tokenizer(): GPT2Tokenizer {
       let pending: number[] = [];
       return {
         decode(ids: ArrayLike<number>): string {
-          pending.push(...checkIds('GPT2Tokenizer.streamDecoder', ids));
+          // concat, not push(...ids): spreading a long list overflows the call stack.
+          pending = pending.concat(checkIds('GPT2Tokenizer.streamDecoder', ids));
           const text = r50kDecode(pending);
           if (text.endsWith('\uFFFD') && pending.length < 8) return '';
           pending = [];

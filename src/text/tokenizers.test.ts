@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { byteTokenizer } from './byteTokenizer.js';
 import { charTokenizer } from './charTokenizer.js';
+import { gpt2Tokenizer } from './gpt2Tokenizer.js';
 
 describe('charTokenizer', () => {
   it('round-trips text, sorts its vocabulary by code point, counts emoji as one character', () => {
@@ -56,5 +57,12 @@ describe('charTokenizer on hostile input', () => {
     expect(() => tok.decode([1.5])).toThrow(/received "1.5 at index 0"/);
     expect(() => tok.decode(null as unknown as number[])).toThrow(/CharTokenizer.decode: invalid `ids`: expected an array of token ids, received null/);
     expect(tok.decode([0, 2])).toBe('ac');
+    // Hostile array-likes fail at their first element, before any allocation for the claimed length.
+    for (const decode of [tok.decode, byteTokenizer().decode, gpt2Tokenizer().decode]) {
+      expect(() => decode({ length: 1e12 } as unknown as number[])).toThrow(/invalid `ids`: expected integers in \[0, \d+\), received "undefined at index 0"/);
+      expect(() => decode({ length: -1 } as unknown as number[])).toThrow(/invalid `ids`: expected an array of token ids/);
+      expect(() => decode([0, 10n] as unknown as number[])).toThrow(/received "10n at index 1"/);
+      expect(() => decode(null as unknown as number[])).toThrow(/invalid `ids`: expected an array of token ids, received null/);
+    }
   });
 });

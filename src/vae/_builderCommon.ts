@@ -6,6 +6,7 @@
  * Legend: B batch, Z latent size, K classes.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
+import { checkMaxParameters } from '../_internal/budget.js';
 import { optional } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
 import { layerSeedCounter, streamSeed, type Initializer } from '../_internal/initializers.js';
@@ -25,6 +26,7 @@ export interface CommonVAEOptions {
   numClasses: number | null;
   seed: number | undefined;
   sampleAtInference: boolean;
+  maxParameters: number | undefined;
 }
 
 /** Validates the options both builders take. @hidden */
@@ -38,6 +40,7 @@ export function commonVAEOptions(
     numClasses?: number;
     seed?: number;
     sampleAtInference?: boolean;
+    maxParameters?: number;
   },
 ): CommonVAEOptions {
   const latentDim = checkPositiveInt(fn, 'latentDim', config.latentDim ?? 16);
@@ -49,7 +52,8 @@ export function commonVAEOptions(
   }
   const seed = checkOptionalSeed(fn, 'seed', config.seed);
   const sampleAtInference = checkBoolean(fn, 'sampleAtInference', config.sampleAtInference ?? true);
-  return { latentDim, likelihood, variance, beta, numClasses, seed, sampleAtInference };
+  const maxParameters = checkMaxParameters(fn, config.maxParameters);
+  return { latentDim, likelihood, variance, beta, numClasses, seed, sampleAtInference, maxParameters };
 }
 
 /** Glorot-uniform kernels, a different seed per layer (`layerSeeds`; unseeded without a seed). @hidden */
@@ -92,4 +96,4 @@ export function assembleVAE(
 }
 
 /** The config keys of `VAECommonConfig`, which both builders accept. @hidden */
-export const VAE_COMMON_KEYS = ['likelihood', 'variance', 'beta', 'numClasses', 'sampleAtInference', 'seed'] as const satisfies readonly (keyof VAECommonConfig)[];
+export const VAE_COMMON_KEYS = ['likelihood', 'variance', 'beta', 'numClasses', 'sampleAtInference', 'seed', 'maxParameters'] as const satisfies readonly (keyof VAECommonConfig)[];

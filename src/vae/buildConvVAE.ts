@@ -5,6 +5,7 @@
 //
 // Legend: B batch, S image size, C channels, F filters, Z latent size, K classes.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { checkLayerCount, checkTensorSize, checkWeightBudget, convTerms, denseTerms, type WeightTerm } from '../_internal/budget.js';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
 import { checkPositiveInt } from '../_internal/validate.js';
@@ -79,6 +80,7 @@ export function buildConvVAE(config: ConvVAEConfig = {}): VAE {
   const channels = checkPositiveInt(FN, 'channels', config.channels ?? 1);
   const filters = config.filters ?? [32, 64];
   if (!Array.isArray(filters) || filters.length === 0) throw invalidField(FN, 'filters', 'a non-empty array of positive integers', filters);
+  checkLayerCount(FN, 'filters', filters.length);
   filters.forEach((f, i) => checkPositiveInt(FN, `filters[${i}]`, f));
   const kernelSize = checkPositiveInt(FN, 'kernelSize', config.kernelSize ?? 3);
   const scale = 2 ** filters.length;
@@ -90,6 +92,27 @@ export function buildConvVAE(config: ConvVAEConfig = {}): VAE {
   const kernel = kernelInitializers(common.seed);
   const smallest = imageSize / scale;
   const last = filters[filters.length - 1]!;
+  checkTensorSize(FN, ['imageSize', 'channels'], [imageSize, imageSize, channels], "one example's image");
+  checkTensorSize(FN, ['imageSize', 'filters[0]'], [imageSize, imageSize, filters[0]!], "one example's activation");
+  {
+    // Encoder: strided convolutions, mean and logVar from the flattened map (+ K); decoder: dense to the map, transposed convolutions, output.
+    const k = numClasses ?? 0;
+    const flat = smallest * smallest * last;
+    const terms: WeightTerm[] = [];
+    let inputs = channels;
+    filters.forEach((f, i) => {
+      terms.push(...convTerms(['kernelSize', `filters[${i}]`], kernelSize, inputs, f, true));
+      inputs = f;
+    });
+    terms.push(...denseTerms(['imageSize', 'filters', 'latentDim', ...(k > 0 ? ['numClasses'] : [])], flat + k, latentDim), ...denseTerms(['imageSize', 'filters', 'latentDim', ...(k > 0 ? ['numClasses'] : [])], flat + k, latentDim));
+    terms.push(...denseTerms(['imageSize', 'filters', 'latentDim', ...(k > 0 ? ['numClasses'] : [])], latentDim + k, flat));
+    for (let i = filters.length - 1; i >= 0; i--) {
+      terms.push(...convTerms(['kernelSize', `filters[${i}]`], kernelSize, inputs, filters[i]!, true));
+      inputs = filters[i]!;
+    }
+    terms.push(...convTerms(['kernelSize', 'channels', 'filters[0]'], kernelSize, inputs, channels, true));
+    checkWeightBudget(FN, terms, common.maxParameters);
+  }
 
   // Encoder: [B, S, S, C] → convs → [B, S/2^n, S/2^n, F_n] → flatten (‖ one-hot) → mean, logVar [B, Z].
   const x = tfl.input({ shape: [imageSize, imageSize, channels], name: 'x' });

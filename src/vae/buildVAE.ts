@@ -5,6 +5,7 @@
 //
 // Legend: B batch, D features (the product of `inputShape`), Z latent size, K classes.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { checkLayerCount, checkTensorSize, checkWeightBudget, denseTerms, type WeightTerm } from '../_internal/budget.js';
 import { checkConfigObject, checkKnownKeys } from '../_internal/config.js';
 import { invalidField } from '../_internal/errors.js';
 import { checkPositiveInt } from '../_internal/validate.js';
@@ -84,6 +85,33 @@ export function buildVAE(config: VAEConfig): VAE {
   const common = commonVAEOptions(FN, config);
   const { latentDim, numClasses } = common;
   const features = inputShape.reduce((a, b) => a * b, 1);
+  checkTensorSize(FN, ['inputShape'], inputShape, "one example's input");
+  checkLayerCount(FN, 'hiddenUnits', hiddenUnits.length);
+  {
+    // Encoder: hidden denses from D (+ K), mean and logVar; decoder: hidden denses (reversed) from Z (+ K), output to D.
+    const k = numClasses ?? 0;
+    const terms: WeightTerm[] = [];
+    let inputs = features + k;
+    // The first dense of each network also takes the one-hot label.
+    const label = k > 0 ? ['numClasses'] : [];
+    let inputField = 'inputShape';
+    hiddenUnits.forEach((units, i) => {
+      terms.push(...denseTerms([inputField, `hiddenUnits[${i}]`, ...(i === 0 ? label : [])], inputs, units));
+      inputs = units;
+      inputField = `hiddenUnits[${i}]`;
+    });
+    const meanFields = [inputField, 'latentDim', ...(hiddenUnits.length === 0 ? label : [])];
+    terms.push(...denseTerms(meanFields, inputs, latentDim), ...denseTerms(meanFields, inputs, latentDim));
+    inputs = latentDim + k;
+    inputField = 'latentDim';
+    for (let i = hiddenUnits.length - 1; i >= 0; i--) {
+      terms.push(...denseTerms([inputField, `hiddenUnits[${i}]`, ...(inputField === 'latentDim' ? label : [])], inputs, hiddenUnits[i]!));
+      inputs = hiddenUnits[i]!;
+      inputField = `hiddenUnits[${i}]`;
+    }
+    terms.push(...denseTerms([inputField, 'inputShape', ...(inputField === 'latentDim' ? label : [])], inputs, features));
+    checkWeightBudget(FN, terms, common.maxParameters);
+  }
   const kernel = kernelInitializers(common.seed);
 
   // Encoder: x [B, …] → flatten [B, D] (‖ one-hot [B, K]) → hidden → mean, logVar [B, Z].

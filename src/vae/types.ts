@@ -85,4 +85,6 @@ export interface VAECommonConfig {
   sampleAtInference?: boolean;
   /** Seed of the weight initializers and of the `vae` model's sampling layer. Defaults to unseeded. */
   seed?: number;
+  /** Refuse (with a `ValueError`, before allocating) a config with more weights than this. Defaults to 2^29 (2 GiB of float32). */
+  maxParameters?: number;
 }
