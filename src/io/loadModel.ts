@@ -2,7 +2,8 @@
 // library's custom layers registered first.
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { invalidField } from '../_internal/errors.js';
+import { invalidField, ValueError } from '../_internal/errors.js';
+import { checkModelArtifacts } from './_checkArtifacts.js';
 import { modelHandler } from './_modelLocation.js';
 import { disposeRepeatedLayersWithModel } from '../_internal/models.js';
 import { registerLayers } from './registerLayers.js';
@@ -37,6 +38,9 @@ import { registerLayers } from './registerLayers.js';
  *   link pointing out; the message says nothing about the outside file), is not
  *   a regular file (a FIFO, a device, a folder), is listed twice, or when
  *   `model.json` exceeds 64 MiB: all checked before any weight byte is read.
+ *   From any source, when the topology is not a layers model's JSON, a weight
+ *   spec is malformed (name, shape, dtype, quantization), or the weight bytes
+ *   do not match the specs: checked before any weight is made.
  *
  * @example
  * ```ts
@@ -53,6 +57,30 @@ export async function loadModel(source: string | tf.io.IOHandler, options: tf.io
   }
   const handler = modelHandler('loadModel', 'source', source, 'load', options);
   registerLayers();
+  const load = handler.load?.bind(handler);
+  if (load === undefined) throw invalidField('loadModel', 'source', 'an IOHandler with a load function', source);
+  // Whatever the source returns is checked before tfjs-layers makes any weight from it.
+  let loaded = false;
+  const checked: tf.io.IOHandler = {
+    load: async () => {
+      const artifacts = checkModelArtifacts('loadModel', await load());
+      loaded = true;
+      return artifacts;
+    },
+  };
+  let model: tfl.LayersModel;
+  try {
+    model = await tfl.loadLayersModel(checked, options);
+  } catch (error) {
+    // Ours (the source's checks) pass as they are; tfjs-layers' own failures to
+    // build the topology (a TypeError, a plain Error, its own ValueError class) get one class and the function's name.
+    // Errors of the source itself (a missing file, an HTTP status) pass unchanged.
+    if (!loaded || error instanceof ValueError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    const wrapped = new ValueError(`loadModel: the model could not be built from its topology: ${message}`);
+    Object.defineProperty(wrapped, 'cause', { value: error, configurable: true, writable: true });
+    throw wrapped;
+  }
   // A loaded language model with a tied embedding applies that layer twice.
-  return disposeRepeatedLayersWithModel(await tfl.loadLayersModel(handler, options));
+  return disposeRepeatedLayersWithModel(model);
 }

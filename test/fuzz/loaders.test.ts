@@ -246,11 +246,10 @@ describe('fuzzed loaders', () => {
   });
 });
 
-// Reproducers of what the loadModel fuzzing found in io/ (issue 19 item 1; owned
-// elsewhere). Expected failures: each turns into a failing `it.fails` once
-// loadModel answers with a ValueError and frees what it allocated, and is then
-// to be made a plain `it`.
-describe('loadModel from memory: known defects found by fuzzing', () => {
+// Reproducers of what the loadModel fuzzing found in io/ (issue 19 item 1):
+// tfjs-layers failed with a TypeError or RangeError after making weights it
+// kept. loadModel now checks what any source returns first (io/_checkArtifacts.ts).
+describe('loadModel from memory: defects found by fuzzing, fixed', () => {
   async function savedDense(): Promise<tf.io.ModelArtifacts> {
     const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [4], name: 'd1' })] });
     let artifacts: tf.io.ModelArtifacts | null = null;
@@ -262,12 +261,12 @@ describe('loadModel from memory: known defects found by fuzzing', () => {
     return artifacts!;
   }
 
-  it.fails('a null modelTopology is a ValueError (today: TypeError reading model_config)', async () => {
+  it('a null modelTopology is a ValueError', async () => {
     const a = await savedDense();
     await expect(loadModel(tf.io.fromMemory({ ...a, modelTopology: null as never }))).rejects.toBeInstanceOf(ValueError);
   });
 
-  it.fails('truncated weight data is a ValueError with nothing leaked (today: RangeError, 2 tensors leaked)', async () => {
+  it('truncated weight data is a ValueError with nothing leaked', async () => {
     const a = await savedDense();
     const before = tf.memory().numTensors;
     const error = await loadModel(tf.io.fromMemory({ ...a, weightData: (a.weightData as ArrayBuffer).slice(0, 10) })).catch((e: unknown) => e);
@@ -275,7 +274,7 @@ describe('loadModel from memory: known defects found by fuzzing', () => {
     expect(error).toBeInstanceOf(ValueError);
   });
 
-  it.fails('a weight spec with a bad shape or dtype is a ValueError (today: plain Error, tensors leaked)', async () => {
+  it('a weight spec with a bad shape or dtype is a ValueError, nothing leaked', async () => {
     const a = await savedDense();
     const specs = structuredClone(a.weightSpecs!);
     specs[0]!.shape = [-1, 3];
