@@ -5,7 +5,8 @@
 // `node scripts/buildNative.mjs --check` (run by CI) rebuilds them in a
 // temporary folder and fails unless they are byte-identical.
 //
-// Layout: native/<module>/*.c plus native/<module>/module.json:
+// Layout: native/<module>/*.c plus native/<module>/module.json (headers shared by
+// every module in native/include/):
 //   { "memory": "own" | "import",      // own: the module defines and exports its memory;
 //                                      // import: it computes on another module's memory
 //                                      // (tfjs-backend-wasm's heap), in a shared and an
@@ -30,7 +31,7 @@ const CLANG = process.env.CLANG ?? 'clang-19';
 const WASM_LD = process.env.WASM_LD ?? 'wasm-ld-19';
 const check = process.argv.includes('--check');
 
-const BASE_CFLAGS = ['--target=wasm32', '-O3', '-ffreestanding', '-nostdlib', '-fno-builtin', '-msimd128', '-mbulk-memory', '-mnontrapping-fptoint', '-msign-ext', '-Wall', '-Werror', '-std=c11'];
+const BASE_CFLAGS = ['--target=wasm32', `-I${join(NATIVE, 'include')}`, '-O3', '-ffreestanding', '-nostdlib', '-fno-builtin', '-msimd128', '-mbulk-memory', '-mnontrapping-fptoint', '-msign-ext', '-Wall', '-Werror', '-std=c11'];
 const BASE_LDFLAGS = ['--no-entry', '--strip-debug', '--gc-sections'];
 
 function variantsOf(config) {
@@ -76,7 +77,8 @@ function build(module, workDir) {
   return lines.join('\n');
 }
 
-const modules = existsSync(NATIVE) ? readdirSync(NATIVE, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
+// A folder without module.json (native/include: headers every module may include) is not a module.
+const modules = existsSync(NATIVE) ? readdirSync(NATIVE, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(NATIVE, d.name, 'module.json'))).map((d) => d.name).sort() : [];
 const work = mkdtempSync(join(tmpdir(), 'tfjs-generative-native-'));
 let stale = 0;
 try {

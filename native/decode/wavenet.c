@@ -16,12 +16,7 @@
 // Legend: Q classes, R residual channels, S skip channels, K taps, B streams.
 #include <stdint.h>
 #include <wasm_simd128.h>
-
-#ifdef TFG_RELAXED_SIMD
-#define MADD(a, b, c) wasm_f32x4_relaxed_madd((a), (b), (c))
-#else
-#define MADD(a, b, c) wasm_f32x4_add(wasm_f32x4_mul((a), (b)), (c))
-#endif
+#include "simd_math.h"
 
 #define TILE 16
 
@@ -71,14 +66,14 @@ static void gemv(const float *w, int m, int npad, const float *v, int vs, float 
       for (int c = 0; c < m; c++) {
         v128_t x = wasm_f32x4_splat(v[c]);
         const float *p = w0 + c * TILE, *q = w1 + c * TILE;
-        a0 = MADD(x, wasm_v128_load(p), a0);
-        a1 = MADD(x, wasm_v128_load(p + 4), a1);
-        a2 = MADD(x, wasm_v128_load(p + 8), a2);
-        a3 = MADD(x, wasm_v128_load(p + 12), a3);
-        a4 = MADD(x, wasm_v128_load(q), a4);
-        a5 = MADD(x, wasm_v128_load(q + 4), a5);
-        a6 = MADD(x, wasm_v128_load(q + 8), a6);
-        a7 = MADD(x, wasm_v128_load(q + 12), a7);
+        a0 = madd(x, wasm_v128_load(p), a0);
+        a1 = madd(x, wasm_v128_load(p + 4), a1);
+        a2 = madd(x, wasm_v128_load(p + 8), a2);
+        a3 = madd(x, wasm_v128_load(p + 12), a3);
+        a4 = madd(x, wasm_v128_load(q), a4);
+        a5 = madd(x, wasm_v128_load(q + 4), a5);
+        a6 = madd(x, wasm_v128_load(q + 8), a6);
+        a7 = madd(x, wasm_v128_load(q + 12), a7);
       }
       wasm_v128_store(yt, a0), wasm_v128_store(yt + 4, a1), wasm_v128_store(yt + 8, a2), wasm_v128_store(yt + 12, a3);
       wasm_v128_store(yt + 16, a4), wasm_v128_store(yt + 20, a5), wasm_v128_store(yt + 24, a6), wasm_v128_store(yt + 28, a7);
@@ -101,10 +96,10 @@ static void gemv(const float *w, int m, int npad, const float *v, int vs, float 
           v128_t w0 = wasm_v128_load(p), w1 = wasm_v128_load(p + 4);
           v128_t x0 = wasm_f32x4_splat(v0[c]), x1 = wasm_f32x4_splat(v1[c]);
           v128_t x2 = wasm_f32x4_splat(v2[c]), x3 = wasm_f32x4_splat(v3[c]);
-          a00 = MADD(x0, w0, a00), a01 = MADD(x0, w1, a01);
-          a10 = MADD(x1, w0, a10), a11 = MADD(x1, w1, a11);
-          a20 = MADD(x2, w0, a20), a21 = MADD(x2, w1, a21);
-          a30 = MADD(x3, w0, a30), a31 = MADD(x3, w1, a31);
+          a00 = madd(x0, w0, a00), a01 = madd(x0, w1, a01);
+          a10 = madd(x1, w0, a10), a11 = madd(x1, w1, a11);
+          a20 = madd(x2, w0, a20), a21 = madd(x2, w1, a21);
+          a30 = madd(x3, w0, a30), a31 = madd(x3, w1, a31);
         }
         wasm_v128_store(y0, a00), wasm_v128_store(y0 + 4, a01);
         wasm_v128_store(y1, a10), wasm_v128_store(y1 + 4, a11);
@@ -121,8 +116,8 @@ static void gemv(const float *w, int m, int npad, const float *v, int vs, float 
         const float *p = wt + c * TILE;
         v128_t w0 = wasm_v128_load(p), w1 = wasm_v128_load(p + 4), w2 = wasm_v128_load(p + 8), w3 = wasm_v128_load(p + 12);
         v128_t x0 = wasm_f32x4_splat(v0[c]), x1 = wasm_f32x4_splat(v1[c]);
-        a0 = MADD(x0, w0, a0), a1 = MADD(x0, w1, a1), a2 = MADD(x0, w2, a2), a3 = MADD(x0, w3, a3);
-        c0 = MADD(x1, w0, c0), c1 = MADD(x1, w1, c1), c2 = MADD(x1, w2, c2), c3 = MADD(x1, w3, c3);
+        a0 = madd(x0, w0, a0), a1 = madd(x0, w1, a1), a2 = madd(x0, w2, a2), a3 = madd(x0, w3, a3);
+        c0 = madd(x1, w0, c0), c1 = madd(x1, w1, c1), c2 = madd(x1, w2, c2), c3 = madd(x1, w3, c3);
       }
       wasm_v128_store(y0, a0), wasm_v128_store(y0 + 4, a1), wasm_v128_store(y0 + 8, a2), wasm_v128_store(y0 + 12, a3);
       wasm_v128_store(y1, c0), wasm_v128_store(y1 + 4, c1), wasm_v128_store(y1 + 8, c2), wasm_v128_store(y1 + 12, c3);
@@ -134,57 +129,14 @@ static void gemv(const float *w, int m, int npad, const float *v, int vs, float 
       for (int c = 0; c < m; c++) {
         const float *p = wt + c * TILE;
         v128_t x0 = wasm_f32x4_splat(v0[c]);
-        a0 = MADD(x0, wasm_v128_load(p), a0);
-        a1 = MADD(x0, wasm_v128_load(p + 4), a1);
-        a2 = MADD(x0, wasm_v128_load(p + 8), a2);
-        a3 = MADD(x0, wasm_v128_load(p + 12), a3);
+        a0 = madd(x0, wasm_v128_load(p), a0);
+        a1 = madd(x0, wasm_v128_load(p + 4), a1);
+        a2 = madd(x0, wasm_v128_load(p + 8), a2);
+        a3 = madd(x0, wasm_v128_load(p + 12), a3);
       }
       wasm_v128_store(y0, a0), wasm_v128_store(y0 + 4, a1), wasm_v128_store(y0 + 8, a2), wasm_v128_store(y0 + 12, a3);
     }
   }
-}
-
-// exp on four lanes (Cephes expf): x = n ln 2 + f, |f| ≤ ln 2 / 2, e^f by a
-// degree-7 polynomial, 2^n through the exponent bits. Relative error about
-// 1e-7 over [-87.3, 88]; inputs are clamped to that range (NaN stays NaN).
-static inline v128_t exp4(v128_t x) {
-  x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-87.336544f)), wasm_f32x4_splat(88.0f));
-  v128_t n = wasm_f32x4_floor(MADD(x, wasm_f32x4_splat(1.44269504088896341f), wasm_f32x4_splat(0.5f)));
-  x = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
-  x = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
-  v128_t z = wasm_f32x4_mul(x, x);
-  v128_t y = wasm_f32x4_splat(1.9875691500e-4f);
-  y = MADD(y, x, wasm_f32x4_splat(1.3981999507e-3f));
-  y = MADD(y, x, wasm_f32x4_splat(8.3334519073e-3f));
-  y = MADD(y, x, wasm_f32x4_splat(4.1665795894e-2f));
-  y = MADD(y, x, wasm_f32x4_splat(1.6666665459e-1f));
-  y = MADD(y, x, wasm_f32x4_splat(5.0000001201e-1f));
-  y = wasm_f32x4_add(MADD(y, z, x), wasm_f32x4_splat(1.0f));
-  v128_t bits = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
-  return wasm_f32x4_mul(y, bits);
-}
-
-// tanh on four lanes (Cephes tanhf): an odd polynomial below 0.625, where
-// 1 - 2 / (e^{2|x|} + 1) would lose relative accuracy, and that formula above.
-static inline v128_t tanh4(v128_t x) {
-  v128_t sign = wasm_v128_and(x, wasm_i32x4_splat((int32_t)0x80000000u));
-  v128_t ax = wasm_f32x4_abs(x);
-  v128_t e = exp4(wasm_f32x4_add(ax, ax));
-  v128_t large = wasm_f32x4_sub(wasm_f32x4_splat(1.0f), wasm_f32x4_div(wasm_f32x4_splat(2.0f), wasm_f32x4_add(e, wasm_f32x4_splat(1.0f))));
-  large = wasm_v128_or(large, sign);
-  v128_t z = wasm_f32x4_mul(x, x);
-  v128_t p = wasm_f32x4_splat(-5.70498872745e-3f);
-  p = MADD(p, z, wasm_f32x4_splat(2.06390887954e-2f));
-  p = MADD(p, z, wasm_f32x4_splat(-5.37397155531e-2f));
-  p = MADD(p, z, wasm_f32x4_splat(1.33314422036e-1f));
-  p = MADD(p, z, wasm_f32x4_splat(-3.33332819422e-1f));
-  v128_t small = MADD(wasm_f32x4_mul(p, z), x, x);
-  return wasm_v128_bitselect(small, large, wasm_f32x4_lt(ax, wasm_f32x4_splat(0.625f)));
-}
-
-// σ(x) = 1 / (1 + e^{-x}).
-static inline v128_t sigmoid4(v128_t x) {
-  return wasm_f32x4_div(wasm_f32x4_splat(1.0f), wasm_f32x4_add(wasm_f32x4_splat(1.0f), exp4(wasm_f32x4_neg(x))));
 }
 
 static void copy(float *to, const float *from, int n) {
