@@ -64,6 +64,18 @@ async function watch(page: Page, id: string, steps: number, ms: number): Promise
   return seen;
 }
 
+/**
+ * Clicks a button from inside the page. Playwright's `page.click` sends real
+ * mouse input, which the page handles only between training steps; on a
+ * machine shared with other test files a step can hold the main thread long
+ * enough that the input times out. `button.click()` runs at the next turn of the
+ * page's event loop (the loops yield between steps), and fires the same handler.
+ */
+async function press(page: Page, id: string): Promise<void> {
+  await page.locator(`#${id}`).waitFor({ state: 'visible' });
+  await page.evaluate((target) => (document.getElementById(target) as HTMLButtonElement).click(), id);
+}
+
 /** The numbers of a status line, as written. */
 const numbers = (line: string): number[] => [...line.matchAll(/-?\d+(\.\d+)?/g)].map((m) => Number(m[0]));
 
@@ -104,13 +116,13 @@ describe.skipIf(!hasChromium)('the web demo in headless Chromium', () => {
 
   it('(a) trains the DCGAN: the losses move, the sample grid and the chart are drawn, pause stops it', async () => {
     const before = await canvasInfo(page, 'gan-grid');
-    await page.click('#gan-start');
+    await press(page, 'gan-start');
     const lines = await watch(page, 'gan-stats', 6, 40_000);
     expect(lines.length, lines.join('\n')).toBeGreaterThanOrEqual(4);
     const losses = new Set(lines.map((l) => l.match(/D loss (\S+)/)?.[1]));
     expect(losses.size).toBeGreaterThanOrEqual(3);
     expect(lines.flatMap(numbers).every(Number.isFinite)).toBe(true);
-    await page.click('#gan-start'); // pause
+    await press(page, 'gan-start'); // pause
     expect(await text(page, 'gan-start')).toBe('Resume');
     await page.waitForTimeout(500);
     const paused = await text(page, 'gan-stats');
@@ -127,11 +139,11 @@ describe.skipIf(!hasChromium)('the web demo in headless Chromium', () => {
 
   it('(b) trains the character transformer and streams sampled text token by token', async () => {
     await page.fill('#text-temperature', '0.7');
-    await page.click('#text-start');
+    await press(page, 'text-start');
     await page.waitForFunction(() => Number(document.getElementById('text-output')!.dataset.tokens) >= 5, undefined, { timeout: 90_000 });
     const early = Number(await page.locator('#text-output').getAttribute('data-tokens'));
     await page.waitForFunction((n) => Number(document.getElementById('text-output')!.dataset.tokens) > n + 5, early, { timeout: 45_000 });
-    await page.click('#text-start'); // pause
+    await press(page, 'text-start'); // pause
     const stats = await text(page, 'text-stats');
     expect(stats).toMatch(/^step \d+\/\d+ · \d+\.\d+ bits\/char/);
     const written = await text(page, 'text-output');
@@ -143,14 +155,14 @@ describe.skipIf(!hasChromium)('the web demo in headless Chromium', () => {
   });
 
   it('(c) trains the WaveNet, then synthesizes audio that is not silent, draws it and plays it', async () => {
-    await page.click('#audio-start');
+    await press(page, 'audio-start');
     const lines = await watch(page, 'audio-stats', 4, 40_000);
     expect(lines.length, lines.join('\n')).toBeGreaterThanOrEqual(3);
     expect(new Set(lines.map((l) => l.match(/loss (\S+)/)?.[1])).size).toBeGreaterThanOrEqual(2);
-    await page.click('#audio-start'); // pause
+    await press(page, 'audio-start'); // pause
     const blank = await canvasInfo(page, 'audio-generated-wave');
     await page.selectOption('#audio-length', '0.25');
-    await page.click('#audio-generate');
+    await press(page, 'audio-generate');
     await page.waitForFunction(() => document.getElementById('audio-generated-stats')!.dataset.rms !== undefined, undefined, { timeout: 60_000 });
     const rms = Number(await page.locator('#audio-generated-stats').getAttribute('data-rms'));
     expect(rms).toBeGreaterThan(0.01);
@@ -164,11 +176,11 @@ describe.skipIf(!hasChromium)('the web demo in headless Chromium', () => {
   });
 
   it('(d) trains the 2-D VAE; dragging the point on the latent pad changes the decoded digit', async () => {
-    await page.click('#vae-start');
+    await press(page, 'vae-start');
     const lines = await watch(page, 'vae-stats', 30, 30_000);
     expect(new Set(lines.map((l) => l.match(/loss (\S+)/)?.[1])).size).toBeGreaterThanOrEqual(3);
     await page.waitForTimeout(1500); // a refresh of the encoded digits on the pad
-    await page.click('#vae-start'); // pause
+    await press(page, 'vae-start'); // pause
     const pad = await page.locator('#vae-pad').boundingBox();
     expect(pad).not.toBeNull();
     const decodedAt = async (u: number, v: number): Promise<{ z: string; image: string; distinct: number }> => {
